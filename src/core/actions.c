@@ -1,0 +1,60 @@
+#include "actions.h"
+
+#include <string.h>
+
+static const struct cd_action_kind kinds[] = {
+	{"registry_set", "key,value,type,data", "view", 1, "windows", S_ACT_REGISTRY_SET},
+	{"registry_delete_value", "key,value", "view", 1, "windows", S_ACT_REGISTRY_DELETE_VALUE},
+	{"registry_delete_key", "key", "view", 1, "windows", S_ACT_REGISTRY_DELETE_KEY},
+	{"service_start", "name", "", 1, "any", S_ACT_SERVICE_START},
+	{"service_stop", "name", "", 1, "any", S_ACT_SERVICE_STOP},
+	{"service_set_start", "name,start_type", "", 1, "any", S_ACT_SERVICE_SET_START},
+	{"program_uninstall", "key", "source,user", 1, "windows", S_ACT_PROGRAM_UNINSTALL},
+	{"file_quarantine", "path", "", 1, "any", S_ACT_FILE_QUARANTINE},
+	{"com_register", "clsid,path", "view", 1, "windows", S_ACT_COM_REGISTER},
+	{"run_vendor_installer", "path", "args", 1, "windows", S_ACT_RUN_VENDOR_INSTALLER},
+	{"browser_extension_policy", "browser,ext_id", "update_url,mode", 1, "any",
+	 S_ACT_BROWSER_EXTENSION_POLICY},
+	{"native_host_register", "browser,name,manifest_path", "scope,view", 0, "any",
+	 S_ACT_NATIVE_HOST_REGISTER},
+	{"nss_module_register", "db,name,path", "", 0, "any", S_ACT_NSS_MODULE_REGISTER},
+	{"p11kit_module_register", "name,path", "", 1, "linux", S_ACT_P11KIT_MODULE_REGISTER},
+	{"clock_sync", "", "server", 1, "any", S_ACT_CLOCK_SYNC},
+	{"open_url", "url", "browser", 0, "any", S_ACT_OPEN_URL},
+};
+
+const struct cd_action_kind *cd_action_kinds(size_t *count)
+{
+	*count = sizeof(kinds) / sizeof(kinds[0]);
+	return kinds;
+}
+
+const struct cd_action_kind *cd_action_kind_find(const char *name)
+{
+	size_t i;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kinds[i].name, name))
+			return &kinds[i];
+	return NULL;
+}
+
+static int in_list(const char *list, const char *arg)
+{
+	size_t n = strlen(arg);
+	const char *p = list;
+	while (*p) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+		if (len == n && !strncmp(p, arg, n))
+			return 1;
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	return 0;
+}
+
+int cd_action_kind_has_arg(const struct cd_action_kind *k, const char *arg)
+{
+	return in_list(k->required, arg) || in_list(k->optional, arg);
+}

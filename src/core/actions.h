@@ -1,0 +1,27 @@
+/* The closed set of repair action kinds a rule may name. A rule can only pick
+ * a kind from this table and fill its named arguments; nothing in a rule is
+ * ever passed to a shell. The implementations (describe, capture, apply,
+ * undo) live behind the per-OS action backend; this table is what the rule
+ * checker and the planner need to know. */
+#ifndef CD_ACTIONS_H
+#define CD_ACTIONS_H
+
+#include <stddef.h>
+
+#include "i18n.h"
+
+struct cd_action_kind {
+	const char *name;
+	const char *required; /* comma-separated argument names */
+	const char *optional; /* comma-separated argument names */
+	int needs_admin;      /* 1 if applying it needs administrator/root */
+	const char *os;       /* "windows", "linux" or "any" */
+	enum cd_str describe; /* template shown in a dry run, names arguments in {} */
+};
+
+const struct cd_action_kind *cd_action_kind_find(const char *name);
+const struct cd_action_kind *cd_action_kinds(size_t *count);
+/* 1 if arg is a required or optional argument of kind. */
+int cd_action_kind_has_arg(const struct cd_action_kind *k, const char *arg);
+
+#endif
