@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../platform/platform.h"
+#include "sandbox.h"
 #include "stanza.h"
 #include "util.h"
 
@@ -60,7 +61,8 @@ static cd_err open_empty(struct cd_facts **out)
 		return CD_ERR_SQL;
 	}
 	harden(f->db);
-	if (sqlite3_exec(f->db, cd_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
+	if (cd_sql_register_functions(f->db) != CD_OK ||
+	    sqlite3_exec(f->db, cd_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
 		sqlite3_close(f->db);
 		free(f);
 		return CD_ERR_INTERNAL;

@@ -106,7 +106,9 @@ static void collect_files(const char *dir, int depth, struct file_list *out)
 	if (depth > 8 || cd_list_dir(dir, &names, &n) != CD_OK)
 		return;
 	for (i = 0; i < n; i++) {
-		char *path = cd_aprintf("%s/%s", dir, names[i]);
+		size_t dlen = strlen(dir);
+		char *path = cd_aprintf("%.*s/%s", (int)(dlen > 1 && dir[dlen - 1] == '/' ? dlen - 1 : dlen),
+					dir, names[i]);
 		size_t len = strlen(names[i]);
 		if (!path)
 			continue;

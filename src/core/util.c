@@ -207,6 +207,11 @@ int cd_version_cmp(const char *a, const char *b)
 {
 	a = a ? a : "";
 	b = b ? b : "";
+	/* "v2.9" is how some installers write 2.9. */
+	if ((*a == 'v' || *a == 'V') && isdigit((unsigned char)a[1]))
+		a++;
+	if ((*b == 'v' || *b == 'V') && isdigit((unsigned char)b[1]))
+		b++;
 	while (*a || *b) {
 		/* Skip separators. */
 		while (*a && !isalnum((unsigned char)*a))

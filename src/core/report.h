@@ -1,0 +1,28 @@
+/* Reports written from facts and findings: console text, JSON (versioned,
+ * docs/report-schema.json) and a self-contained HTML page. */
+#ifndef CD_REPORT_H
+#define CD_REPORT_H
+
+#include "buf.h"
+#include "error.h"
+#include "findings.h"
+
+#define CD_REPORT_FORMAT_VERSION 1
+
+struct cd_facts;
+
+struct cd_report_in {
+	struct cd_facts *facts;
+	const struct cd_results *res;
+	const char *source; /* "live" or "snapshot" */
+	int64_t generated_at;
+};
+
+cd_err cd_report_text(const struct cd_report_in *in, struct cd_buf *out);
+cd_err cd_report_json(const struct cd_report_in *in, int pretty, struct cd_buf *out);
+cd_err cd_report_html(const struct cd_report_in *in, struct cd_buf *out);
+
+/* 0, 1 or 2 from the findings (docs/exit-codes.md). */
+int cd_results_exit_code(const struct cd_results *res);
+
+#endif

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `cadoctor rules check` rejects each broken rule with file:line and the reason,
+# and accepts the project's own rules.
+set -uo pipefail
+source "$(dirname "$0")/lib.bash"
+
+check_rc "rules check accepts rules/" 0 "$CD" rules check "$SRC/rules"
+for dir in "$SRC"/tests/rules_bad/*/; do
+  name=$(basename "$dir")
+  check_rc "rules check rejects $name" 65 "$CD" rules check "$dir"
+  want=$(cat "$dir/expected.txt")
+  check "$name: message '$want'" contains "$WORK/last.out" "$want"
+  # Every message has the file:line: form.
+  check "$name: file:line form" grep -qE '^[^:]+:[0-9]+: ' "$WORK/last.out"
+done
+# A directory that does not exist is a missing input, not a bad one.
+check_rc "rules check of a missing directory" 66 "$CD" rules check "$WORK/nope"
+finish
