@@ -63,6 +63,13 @@ int main(int argc, char **argv)
 
 	cd_platform_init(&argc, &argv);
 	pick_language(argc, argv);
+	/* Global options may come before the command: cadoctor --lang en scan */
+	while (argc > 2 && (!strcmp(argv[1], "--lang") || !strncmp(argv[1], "--lang=", 7))) {
+		int n = argv[1][6] == '=' ? 1 : 2;
+		argv[n] = argv[0];
+		argv += n;
+		argc -= n;
+	}
 	if (argc < 2) {
 		cmd_help(0, NULL);
 		cd_platform_cleanup();

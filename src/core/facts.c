@@ -346,6 +346,28 @@ out:
 	return e;
 }
 
+/* An SQLite URI for a path: percent-encodes what URIs reserve, and turns a
+ * Windows path (C:\x) into file:///C:/x. */
+static char *file_uri(const char *path)
+{
+	struct cd_buf b;
+	const unsigned char *p;
+	cd_buf_init(&b, 0);
+	cd_buf_adds(&b, "file:");
+	if (path[0] && path[1] == ':')
+		cd_buf_adds(&b, "///");
+	for (p = (const unsigned char *)path; *p; p++) {
+		if (*p == '\\')
+			cd_buf_addc(&b, '/');
+		else if (*p == '%' || *p == '?' || *p == '#' || *p == ' ' || *p < 0x20)
+			cd_buf_addf(&b, "%%%02X", *p);
+		else
+			cd_buf_addc(&b, (char)*p);
+	}
+	cd_buf_adds(&b, "?mode=ro&immutable=1");
+	return cd_buf_detach(&b);
+}
+
 static cd_err load_sqlite(const char *path, struct cd_facts *f, struct cd_diag *d)
 {
 	sqlite3_stmt *st;
@@ -356,7 +378,7 @@ static cd_err load_sqlite(const char *path, struct cd_facts *f, struct cd_diag *
 
 	/* Read-only and immutable: we never write to a file we are analysing and
 	 * need no locks on a copy sent by someone else. */
-	uri = sqlite3_mprintf("file:%s?mode=ro&immutable=1", path);
+	uri = file_uri(path);
 	if (!uri)
 		return CD_ERR_NOMEM;
 	if (sqlite3_prepare_v2(f->db, "ATTACH ? AS snap", -1, &st, NULL) != SQLITE_OK) {
@@ -366,9 +388,9 @@ static cd_err load_sqlite(const char *path, struct cd_facts *f, struct cd_diag *
 	sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	sqlite3_free(uri);
+	free(uri);
 	if (rc != SQLITE_DONE)
-		return cd_diag_set(d, CD_ERR_PARSE, path, 0, "cannot open as a snapshot: %s",
+		return cd_diag_set(d, CD_ERR_PARSE, path, 0, "the snapshot is damaged or truncated (%s)",
 				   sqlite3_errmsg(f->db));
 
 	/* A truncated or damaged file must be refused before we trust any of it. */
@@ -526,15 +548,16 @@ cd_err cd_facts_load(const char *path, struct cd_facts **out, struct cd_diag *d)
 		free(head);
 		return e;
 	}
-	if (!head || (len >= sizeof(magic) && memcmp(head, magic, sizeof(magic)) == 0)) {
+	if (head && len < 100 && len >= 6 && memcmp(head, magic, len < sizeof(magic) ? len : sizeof(magic)) == 0) {
+		/* shorter than an SQLite header */
+		e = cd_diag_set(d, CD_ERR_PARSE, path, 0, "the snapshot is truncated");
+	} else if (!head || (len >= sizeof(magic) && memcmp(head, magic, sizeof(magic)) == 0)) {
 		e = load_sqlite(path, f, d);
 	} else if (len >= 7 && (memcmp(head, "Format:", 7) == 0 || head[0] == '#' ||
 				memcmp(head, "\xEF\xBB\xBF", 3) == 0)) {
 		e = load_text(path, head, len, f, d);
 	} else if (len == 0) {
 		e = cd_diag_set(d, CD_ERR_PARSE, path, 0, "the file is empty");
-	} else if (len < 100 && len >= 6 && memcmp(head, magic, 6) == 0) {
-		e = cd_diag_set(d, CD_ERR_PARSE, path, 0, "the snapshot is truncated");
 	} else {
 		e = cd_diag_set(d, CD_ERR_PARSE, path, 0,
 				"not a cadoctor snapshot (neither SQLite nor text facts)");

@@ -201,13 +201,14 @@ static void rows_table(struct cd_buf *b, struct cd_facts *f, const char *sql)
 	sqlite3_finalize(st);
 }
 
-/* JSON inside <script> must not contain "</": escape the slash. */
+/* JSON inside <script> must not be able to end or re-enter the script
+ * element: '<' only occurs inside JSON strings, so \u003c is always valid. */
 static void embed_json(struct cd_buf *b, const char *json)
 {
 	const char *p;
 	cd_buf_adds(b, "<script type=\"application/json\" id=\"cadoctor-data\">");
 	for (p = json; *p; p++) {
-		if (p[0] == '<' && (p[1] == '/' || p[1] == '!'))
+		if (*p == '<')
 			cd_buf_adds(b, "\\u003c");
 		else
 			cd_buf_addc(b, *p);

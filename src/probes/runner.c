@@ -1,4 +1,4 @@
-#include "probe.h"
+#include "../core/probe.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "../platform/platform.h"
-#include "buf.h"
-#include "util.h"
+#include "../core/buf.h"
+#include "../core/util.h"
 
 void cd_probe_error(struct cd_probe_ctx *ctx, const char *target, cd_err code, const char *fmt, ...)
 {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages cadoctor needs, and only those missing, so a
+# rerun costs one dpkg query. Usage: scripts/setup-debian.sh build|test
+#   build: compiler, CMake, and the -dev packages of SQLite, OpenSSL, libusb, cJSON
+#   test:  build, plus the real peers the tests use (SoftHSM2, p11-kit, OpenSC,
+#          pcscd, NSS tools, OpenSSL CLI, Chromium, Python's jsonschema)
+set -euo pipefail
+
+build_pkgs=(gcc libc6-dev make cmake ninja-build pkg-config ca-certificates
+  libsqlite3-dev libssl-dev libusb-1.0-0-dev libcjson-dev)
+test_pkgs=(sqlite3 openssl softhsm2 p11-kit opensc pcscd libnss3-tools
+  python3 python3-jsonschema chromium fonts-wqy-microhei procps time)
+
+case "${1:-build}" in
+  build) want=("${build_pkgs[@]}") ;;
+  test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  *) echo "usage: $0 build|test" >&2; exit 64 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing ${missing[*]}"
+if [ "$(id -u)" != 0 ]; then
+  echo "setup: these Debian packages are missing; run as root or install them: ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# --html writes one self-contained page: no external assets, the JSON results
+# embedded, and it renders in headless Chromium (the screenshot is kept as an
+# artifact under the build directory: tests/artifacts/).
+set -uo pipefail
+source "$(dirname "$0")/lib.bash"
+PY=/usr/bin/python3
+ART=${CADOCTOR_BUILD_DIR:-$WORK}/tests/artifacts
+mkdir -p "$ART"
+CASE=$SRC/tests/scenarios/network_failures/facts.txt
+
+"$CD" scan --snapshot "$CASE" --html "$WORK/r.html" --json-out "$WORK/r.json" --quiet
+check "HTML written" test -s "$WORK/r.html"
+check "starts with a doctype" grep -q '^<!DOCTYPE html>' "$WORK/r.html"
+check "no external scripts, styles or images" bash -c "! grep -qiE '<(script|img|link|iframe)[^>]+(src|href)=' '$WORK/r.html'"
+check "no network URLs in url()" bash -c "! grep -qiE 'url\\((https?:)?//' '$WORK/r.html'"
+check "both languages present" grep -q 'class="en"' "$WORK/r.html"
+check "Chinese title" contains "$WORK/r.html" "平台服务器返回错误"
+# The embedded JSON is the same document as --json-out.
+check "embedded JSON equals --json-out" $PY - "$WORK/r.html" "$WORK/r.json" <<'PYEOF'
+import json, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<script type="application/json" id="cadoctor-data">(.*?)</script>', html, re.S)
+emb = json.loads(m.group(1))
+ref = json.load(open(sys.argv[2]))
+for d in (emb, ref):
+    d.pop("generated_at")
+sys.exit(0 if emb["findings"] == ref["findings"] and emb == ref else 1)
+PYEOF
+
+# Hostile text cannot break out of the page: a value with markup is escaped.
+cat >"$WORK/evil.txt" <<'FACTS'
+Format: cadoctor-facts 1
+
+Table: host
+os_family: linux
+clock_utc: 1763769600
+
+Table: pkcs11_modules
+name: <script>alert(1)</script></script><b>x
+path: /x
+file_exists: 0
+source: nss
+source_file: /home/u/.pki/nssdb/pkcs11.txt
+FACTS
+"$CD" scan --snapshot "$WORK/evil.txt" --html "$WORK/evil.html" --quiet
+check "markup in facts is escaped" bash -c "! grep -q '<script>alert' '$WORK/evil.html'"
+check "no early </script> in embedded JSON" $PY - "$WORK/evil.html" <<'PYEOF'
+import json, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<script type="application/json" id="cadoctor-data">(.*?)</script>', html, re.S)
+d = json.loads(m.group(1))
+sys.exit(0 if any("<script>" in json.dumps(f, ensure_ascii=False) for f in d["findings"]) else 1)
+PYEOF
+
+# Render it for real.
+CHROME=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROME" ]; then
+  bad "chromium is not installed (scripts/setup-debian.sh test installs it)"
+  finish; exit
+fi
+shot() { # html png
+  timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$WORK/chrome" --window-size=1100,1400 --screenshot="$2" "file://$1" >/dev/null 2>&1
+}
+shot "$WORK/r.html" "$ART/html_report.png"
+printf '<!DOCTYPE html><html><body></body></html>' >"$WORK/blank.html"
+shot "$WORK/blank.html" "$WORK/blank.png"
+check "screenshot taken" test -s "$ART/html_report.png"
+big=$(stat -c %s "$ART/html_report.png" 2>/dev/null || echo 0)
+small=$(stat -c %s "$WORK/blank.png" 2>/dev/null || echo 0)
+echo "report screenshot: $big bytes, blank page: $small bytes ($ART/html_report.png)"
+check "the rendered page is not empty" test "$big" -gt $((small * 5))
+# The DOM after rendering holds the findings.
+timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+  --user-data-dir="$WORK/chrome" --dump-dom "file://$WORK/r.html" >"$WORK/dom.html" 2>/dev/null
+check "rendered DOM has the summary" grep -q 'id="summary"' "$WORK/dom.html"
+check "rendered DOM has a finding" grep -q 'data-rule="system.clock_skew"' "$WORK/dom.html"
+finish
