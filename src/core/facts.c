@@ -618,6 +618,8 @@ cd_err cd_facts_dump_text(struct cd_facts *f, struct cd_buf *b)
 
 cd_err cd_facts_attach_rules(struct cd_facts *f, const unsigned char *db, size_t len)
 {
+	if (!db || !len)
+		return CD_ERR_INVALID;
 	if (sqlite3_exec(f->db, "ATTACH ':memory:' AS rules", NULL, NULL, NULL) != SQLITE_OK)
 		return CD_ERR_SQL;
 	/* READONLY: SQLite never writes the buffer, so the const cast is safe. */
