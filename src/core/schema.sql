@@ -308,7 +308,7 @@ CREATE TABLE network_checks (
   verify_error TEXT,    -- verification error text
   http_status INTEGER,  -- HTTP status code of the first response
   server_date INTEGER,  -- the server's Date header: measures local clock skew
-  failed_step TEXT,     -- "dns", "tcp", "tls", "http" or NULL when all passed
+  failed_step TEXT,     -- "url" (address not checkable), "dns", "tcp", "tls", "http", or NULL when all passed
   error TEXT,           -- error detail for the failed step
   elapsed_ms INTEGER    -- total time
 );
