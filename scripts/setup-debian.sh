@@ -9,7 +9,7 @@ set -euo pipefail
 build_pkgs=(gcc libc6-dev make cmake ninja-build pkg-config ca-certificates
   libsqlite3-dev libssl-dev libusb-1.0-0-dev libcjson-dev)
 test_pkgs=(sqlite3 openssl softhsm2 p11-kit opensc pcscd libnss3-tools
-  python3 python3-jsonschema chromium fonts-wqy-microhei procps time)
+  python3 python3-jsonschema chromium fonts-wqy-microhei procps time umockdev)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;
