@@ -67,7 +67,7 @@ int cmd_scan(int argc, char **argv)
 	struct cd_eval_opts eo;
 	struct cd_report_in in;
 	const char *snapshot = NULL, *json_out = NULL, *html_out = NULL;
-	char *os;
+	char *os, *json_doc = NULL;
 	int json = 0, id, rc, wrc = CD_EXIT_OK;
 
 	scan_cli_init(&s);
@@ -142,6 +142,8 @@ int cmd_scan(int argc, char **argv)
 	in.res = &res;
 	in.source = snapshot ? "snapshot" : "live";
 	in.generated_at = cd_now();
+	if (json + !!json_out + !!html_out > 1)
+		in.json = json_doc = cd_report_json_string(&in, 1);
 
 	if (json)
 		wrc = emit("-", json_pretty, &in);
@@ -153,6 +155,7 @@ int cmd_scan(int argc, char **argv)
 		wrc = emit(html_out, cd_report_html, &in);
 
 	rc = wrc ? wrc : cd_results_exit_code(&res);
+	free(json_doc);
 	cd_results_release(&res);
 	free(os);
 	cd_facts_free(f);

@@ -528,41 +528,55 @@ static cd_err load_text(const char *path, const char *text, size_t len, struct c
 	return e;
 }
 
+/* The first bytes of a file, to tell an SQLite snapshot from text facts
+ * without reading a large snapshot into memory. */
+static cd_err read_head(const char *path, char *head, size_t cap, size_t *len)
+{
+	FILE *fp = cd_fopen(path, "rb");
+	if (!fp)
+		return cd_path_exists(path) ? CD_ERR_DENIED : CD_ERR_NOT_FOUND;
+	*len = fread(head, 1, cap, fp);
+	fclose(fp);
+	return CD_OK;
+}
+
 cd_err cd_facts_load(const char *path, struct cd_facts **out, struct cd_diag *d)
 {
 	static const char magic[] = "SQLite format 3";
 	struct cd_facts *f;
-	char *head = NULL;
+	char head[128], *text = NULL;
 	size_t len = 0;
 	cd_err e;
 
-	e = cd_read_file(path, (size_t)64 << 20, &head, &len);
-	if (e == CD_ERR_LIMIT) {
-		/* Big files can only be SQLite snapshots; text facts stay small. */
-		head = NULL;
-		len = sizeof(magic);
-	} else if (e) {
-		return cd_diag_set(d, e, path, 0, "cannot read: %s", cd_err_message(e));
-	}
-	if ((e = open_empty(&f))) {
-		free(head);
+	if (cd_is_dir(path))
+		return cd_diag_set(d, CD_ERR_IO, path, 0, "is a directory, not a snapshot");
+	e = read_head(path, head, sizeof(head), &len);
+	if (e)
+		return cd_diag_set(d, e, path, 0, "cannot read (%s)", cd_err_message(e));
+	if ((e = open_empty(&f)))
 		return e;
-	}
-	if (head && len < 100 && len >= 6 && memcmp(head, magic, len < sizeof(magic) ? len : sizeof(magic)) == 0) {
-		/* shorter than an SQLite header */
-		e = cd_diag_set(d, CD_ERR_PARSE, path, 0, "the snapshot is truncated");
-	} else if (!head || (len >= sizeof(magic) && memcmp(head, magic, sizeof(magic)) == 0)) {
-		e = load_sqlite(path, f, d);
-	} else if (len >= 7 && (memcmp(head, "Format:", 7) == 0 || head[0] == '#' ||
-				memcmp(head, "\xEF\xBB\xBF", 3) == 0)) {
-		e = load_text(path, head, len, f, d);
-	} else if (len == 0) {
+	if (len == 0) {
 		e = cd_diag_set(d, CD_ERR_PARSE, path, 0, "the file is empty");
+	} else if (len >= 6 && memcmp(head, magic, len < sizeof(magic) ? len : sizeof(magic)) == 0) {
+		/* 100 bytes is the SQLite header: anything shorter was cut off. */
+		if (len < 100)
+			e = cd_diag_set(d, CD_ERR_PARSE, path, 0, "the snapshot is truncated");
+		else
+			e = load_sqlite(path, f, d);
+	} else if ((len >= 7 && memcmp(head, "Format:", 7) == 0) || head[0] == '#' ||
+		   (len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)) {
+		e = cd_read_file(path, (size_t)64 << 20, &text, &len);
+		if (e)
+			e = cd_diag_set(d, e == CD_ERR_LIMIT ? CD_ERR_PARSE : e, path, 0,
+					e == CD_ERR_LIMIT ? "text facts larger than 64 MiB" : "cannot read (%s)",
+					cd_err_message(e));
+		else
+			e = load_text(path, text, len, f, d);
 	} else {
 		e = cd_diag_set(d, CD_ERR_PARSE, path, 0,
 				"not a cadoctor snapshot (neither SQLite nor text facts)");
 	}
-	free(head);
+	free(text);
 	if (e) {
 		cd_facts_free(f);
 		return e;

@@ -16,7 +16,13 @@ struct cd_report_in {
 	const struct cd_results *res;
 	const char *source; /* "live" or "snapshot" */
 	int64_t generated_at;
+	/* Optional: the JSON document already built (cd_report_json_string), so
+	 * that --json-out and --html do not build it twice. */
+	const char *json;
 };
+
+/* The JSON document as a new string (cJSON_free / free). */
+char *cd_report_json_string(const struct cd_report_in *in, int pretty);
 
 cd_err cd_report_text(const struct cd_report_in *in, struct cd_buf *out);
 cd_err cd_report_json(const struct cd_report_in *in, int pretty, struct cd_buf *out);

@@ -13,13 +13,18 @@
 #include "report.h"
 #include "util.h"
 
-char *cd_report_json_string(const struct cd_report_in *in, int pretty);
-
 static void esc(struct cd_buf *b, const char *s)
 {
 	if (!s)
 		return;
-	for (; *s; s++) {
+	while (*s) {
+		/* Copy runs of harmless bytes at once; escape the rest. */
+		size_t run = strcspn(s, "<>&\"'\n");
+		if (run) {
+			cd_buf_add(b, s, run);
+			s += run;
+			continue;
+		}
 		switch (*s) {
 		case '<':
 			cd_buf_adds(b, "&lt;");
@@ -36,12 +41,10 @@ static void esc(struct cd_buf *b, const char *s)
 		case '\'':
 			cd_buf_adds(b, "&#39;");
 			break;
-		case '\n':
+		default: /* '\n' */
 			cd_buf_adds(b, "<br>");
-			break;
-		default:
-			cd_buf_addc(b, *s);
 		}
+		s++;
 	}
 }
 
@@ -205,13 +208,16 @@ static void rows_table(struct cd_buf *b, struct cd_facts *f, const char *sql)
  * element: '<' only occurs inside JSON strings, so \u003c is always valid. */
 static void embed_json(struct cd_buf *b, const char *json)
 {
-	const char *p;
+	const char *p = json;
 	cd_buf_adds(b, "<script type=\"application/json\" id=\"cadoctor-data\">");
-	for (p = json; *p; p++) {
-		if (*p == '<')
+	while (*p) {
+		size_t run = strcspn(p, "<");
+		cd_buf_add(b, p, run);
+		p += run;
+		if (*p == '<') {
 			cd_buf_adds(b, "\\u003c");
-		else
-			cd_buf_addc(b, *p);
+			p++;
+		}
 	}
 	cd_buf_adds(b, "</script>\n");
 }
@@ -224,8 +230,8 @@ cd_err cd_report_html(const struct cd_report_in *in, struct cd_buf *b)
 	char when[32], *json, *collected;
 	size_t i;
 
-	json = cd_report_json_string(in, 0);
-	if (!json)
+	json = in->json ? NULL : cd_report_json_string(in, 0);
+	if (!json && !in->json)
 		return CD_ERR_NOMEM;
 	collected = cd_facts_get_meta(in->facts, "collected_at");
 	cd_format_utc(in->generated_at, when, sizeof(when));
@@ -282,7 +288,7 @@ cd_err cd_report_html(const struct cd_report_in *in, struct cd_buf *b)
 	cd_buf_adds(b, "</h2>");
 	rows_table(b, in->facts, "SELECT probe, target, code, message FROM main.probe_errors");
 	cd_buf_adds(b, "</main>\n");
-	embed_json(b, json);
+	embed_json(b, in->json ? in->json : json);
 	cd_buf_adds(b, "</body></html>\n");
 	cJSON_free(json);
 	free(collected);

@@ -203,9 +203,6 @@ static cJSON *build(const struct cd_report_in *in)
 	return root;
 }
 
-/* Shared with the HTML writer, which embeds the same document. */
-char *cd_report_json_string(const struct cd_report_in *in, int pretty);
-
 char *cd_report_json_string(const struct cd_report_in *in, int pretty)
 {
 	cJSON *root = build(in);
@@ -216,8 +213,13 @@ char *cd_report_json_string(const struct cd_report_in *in, int pretty)
 
 cd_err cd_report_json(const struct cd_report_in *in, int pretty, struct cd_buf *out)
 {
-	char *s = cd_report_json_string(in, pretty);
+	char *s;
 	cd_err e;
+	if (in->json) {
+		e = cd_buf_adds(out, in->json);
+		return e ? e : cd_buf_addc(out, '\n');
+	}
+	s = cd_report_json_string(in, pretty);
 	if (!s)
 		return CD_ERR_NOMEM;
 	e = cd_buf_adds(out, s);
