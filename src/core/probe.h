@@ -61,6 +61,13 @@ void cd_probe_error(struct cd_probe_ctx *ctx, const char *target, cd_err code, c
 /* Path of an absolute system path under the scan root (a new string to free()). */
 char *cd_probe_path(const struct cd_probe_ctx *ctx, const char *abs_path);
 
+/* 1 when the scan reads this machine itself: no --root (NULL or empty), or a
+ * root made only of path separators ("/", "//"; on Windows backslashes too).
+ * 0 when another system is analysed under --root: then this machine's
+ * processes, sockets and devices say nothing about it. ctx->opts may be NULL
+ * (live). Records no probe error. */
+int cd_probe_is_live(const struct cd_probe_ctx *ctx);
+
 /* Runs every probe (or opts->only_probes) into facts, recording probe_runs. */
 cd_err cd_collect(struct cd_facts *facts, const struct cd_scan_opts *opts);
 

@@ -19,7 +19,10 @@ char *cd_aprintf(const char *fmt, ...)
 int cd_streq(const char *a, const char *b);
 /* ASCII case-insensitive comparison. */
 int cd_strieq(const char *a, const char *b);
-/* Trims ASCII white space at both ends, in place; returns s. */
+/* Trims blanks (space, tab, CR, LF) at both ends of s (not NULL): trailing
+ * ones are cut in place by writing a NUL; leading ones are skipped, not
+ * moved. Returns a pointer into s at its first non-blank character (s itself
+ * only when it starts with none), so free() s, never the result. */
 char *cd_trim(char *s);
 
 /* Splits a list: copies the next item before sep (trimmed, truncated to

@@ -10,184 +10,21 @@
 #include "../core/probe.h"
 #include "../core/util.h"
 #include "../platform/platform.h"
-
-/* The multiarch directory this build would use (Debian, UOS and Kylin keep
- * libraries in /usr/lib/<triplet>); other systems mounted with --root are
- * recognised by looking at their /usr/lib (see multiarch()). */
-#if defined(__x86_64__)
-#define BUILD_MULTIARCH "x86_64-linux-gnu"
-#elif defined(__aarch64__)
-#define BUILD_MULTIARCH "aarch64-linux-gnu"
-#elif defined(__loongarch64)
-#define BUILD_MULTIARCH "loongarch64-linux-gnu"
-#elif defined(__mips64) && defined(__MIPSEL__)
-#define BUILD_MULTIARCH "mips64el-linux-gnuabi64"
-#elif defined(__i386__)
-#define BUILD_MULTIARCH "i386-linux-gnu"
-#elif defined(__arm__)
-#define BUILD_MULTIARCH "arm-linux-gnueabihf"
-#elif defined(__riscv) && defined(__LP64__)
-#define BUILD_MULTIARCH "riscv64-linux-gnu"
-#else
-#define BUILD_MULTIARCH ""
-#endif
+#include "posix_common.h"
 
 #define MAX_CONF_BYTES ((size_t)1 << 20)
-
-/* A list of strings that owns its items. */
-struct strv {
-	char **v;
-	size_t n, cap;
-};
-
-static int strv_has(const struct strv *s, const char *x)
-{
-	size_t i;
-	for (i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i], x))
-			return 1;
-	return 0;
-}
-
-/* Takes ownership of x (frees it when it cannot be added). */
-static cd_err strv_take(struct strv *s, char *x)
-{
-	if (!x)
-		return CD_ERR_NOMEM;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		char **v = realloc(s->v, cap * sizeof(*v));
-		if (!v) {
-			free(x);
-			return CD_ERR_NOMEM;
-		}
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n++] = x;
-	return CD_OK;
-}
-
-static void strv_release(struct strv *s)
-{
-	size_t i;
-	for (i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	memset(s, 0, sizeof(*s));
-}
-
-static int sys_is_dir(struct cd_probe_ctx *ctx, const char *sys_path)
-{
-	char *p = cd_probe_path(ctx, sys_path);
-	int r = cd_is_dir(p);
-	free(p);
-	return r;
-}
-
-static int sys_exists(struct cd_probe_ctx *ctx, const char *sys_path)
-{
-	char *p = cd_probe_path(ctx, sys_path);
-	int r = cd_path_exists(p);
-	free(p);
-	return r;
-}
-
-static void add_home(struct cd_probe_ctx *ctx, struct strv *homes, char *home)
-{
-	size_t n = home ? strlen(home) : 0;
-	/* "/home/a/" and "/home/a" are one home. */
-	while (n > 1 && home[n - 1] == '/')
-		home[--n] = '\0';
-	if (home && strcmp(home, "/") && !strv_has(homes, home) && sys_is_dir(ctx, home))
-		strv_take(homes, home);
-	else
-		free(home);
-}
-
-/* Home directories of the analysed system's users, as paths on that system:
- * /root, /home/<name>, and every /etc/passwd home that exists. $HOME is not
- * used: cadoctor usually runs as root while the key belongs to a desktop user. */
-static void user_homes(struct cd_probe_ctx *ctx, struct strv *homes)
-{
-	char **names = NULL, *path, *passwd = NULL, *line, *next;
-	size_t n = 0, i;
-	cd_err e;
-
-	add_home(ctx, homes, cd_strdup("/root"));
-	path = cd_probe_path(ctx, "/home");
-	if (path && cd_list_dir(path, &names, &n) == CD_OK) {
-		for (i = 0; i < n; i++)
-			add_home(ctx, homes, cd_aprintf("/home/%s", names[i]));
-		cd_free_list(names, n);
-	}
-	free(path);
-	path = cd_probe_path(ctx, "/etc/passwd");
-	e = path ? cd_read_file(path, MAX_CONF_BYTES * 16, &passwd, NULL) : CD_ERR_NOMEM;
-	free(path);
-	/* A sysroot without a passwd file is odd but leaves /home to go on with. */
-	if (e && e != CD_ERR_NOT_FOUND)
-		cd_probe_error(ctx, "/etc/passwd", e, "cannot read the user list: %s",
-			       cd_err_message(e));
-	for (line = passwd; line && *line; line = next) {
-		char *f = line;
-		int field;
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		/* name:password:uid:gid:gecos:home:shell */
-		for (field = 0; field < 5 && f; field++) {
-			f = strchr(f, ':');
-			if (f)
-				f++;
-		}
-		if (f && *f == '/') {
-			char *end = strchr(f, ':');
-			add_home(ctx, homes, cd_strndup(f, end ? (size_t)(end - f) : strlen(f)));
-		}
-	}
-	free(passwd);
-}
-
-/* Multiarch triplet of the analysed system, or NULL when it has none. */
-static char *multiarch(struct cd_probe_ctx *ctx)
-{
-	char **names = NULL, *path, *found = NULL;
-	size_t n = 0, i;
-
-	if (BUILD_MULTIARCH[0]) {
-		char *sys = cd_aprintf("/usr/lib/%s", BUILD_MULTIARCH);
-		int ok = sys && sys_is_dir(ctx, sys);
-		free(sys);
-		if (ok)
-			return cd_strdup(BUILD_MULTIARCH);
-	}
-	/* Another architecture mounted with --root: take its triplet directory. */
-	path = cd_probe_path(ctx, "/usr/lib");
-	if (path && cd_list_dir(path, &names, &n) == CD_OK) {
-		for (i = 0; i < n && !found; i++) {
-			char *sys = cd_aprintf("/usr/lib/%s", names[i]);
-			if (strstr(names[i], "-linux-") && sys && sys_is_dir(ctx, sys))
-				found = cd_strdup(names[i]);
-			free(sys);
-		}
-		cd_free_list(names, n);
-	}
-	free(path);
-	return found;
-}
 
 /* p11-kit's default module directory on the analysed system: relative
  * "module:" names load from there. */
 static char *default_module_dir(struct cd_probe_ctx *ctx)
 {
-	char *ma = multiarch(ctx), *dir;
+	char *ma = cd_posix_multiarch(ctx), *dir;
 	if (ma) {
 		dir = cd_aprintf("/usr/lib/%s/pkcs11", ma);
 		free(ma);
 		return dir;
 	}
-	if (sys_is_dir(ctx, "/usr/lib64/pkcs11"))
+	if (cd_sys_is_dir(ctx, "/usr/lib64/pkcs11"))
 		return cd_strdup("/usr/lib64/pkcs11");
 	return cd_strdup("/usr/lib/pkcs11");
 }
@@ -359,7 +196,7 @@ static void module_file(struct cd_probe_ctx *ctx, const char *sys_path, const ch
 	cd_row_text(&r, "name", name);
 	cd_row_text(&r, "path", mc.module && *mc.module ? mc.module : NULL);
 	cd_row_text(&r, "resolved_path", resolved);
-	cd_row_bool(&r, "file_exists", resolved ? sys_exists(ctx, resolved) : -1);
+	cd_row_bool(&r, "file_exists", resolved ? cd_sys_exists(ctx, resolved) : -1);
 	cd_row_text(&r, "source", "p11kit");
 	cd_row_text(&r, "source_file", sys_path);
 	cd_row_int(&r, "enabled", enabled);
@@ -404,7 +241,7 @@ static void module_dir(struct cd_probe_ctx *ctx, const char *sys_dir, const char
 
 static cd_err collect_p11kit(struct cd_probe_ctx *ctx)
 {
-	struct strv homes = { 0 };
+	struct cd_strv homes = { 0 };
 	char *moddir = default_module_dir(ctx);
 	int no_user;
 	size_t i;
@@ -416,14 +253,14 @@ static cd_err collect_p11kit(struct cd_probe_ctx *ctx)
 	module_dir(ctx, "/etc/pkcs11/modules", moddir, 0);
 	/* A user file with a system file's name overrides it in p11-kit; both
 	 * rows are kept and source_file tells them apart. */
-	user_homes(ctx, &homes);
+	cd_posix_user_homes(ctx, &homes);
 	for (i = 0; i < homes.n; i++) {
 		char *dir = cd_aprintf("%s/.config/pkcs11/modules", homes.v[i]);
 		if (dir)
 			module_dir(ctx, dir, moddir, no_user);
 		free(dir);
 	}
-	strv_release(&homes);
+	cd_strv_release(&homes);
 	free(moddir);
 	return CD_OK;
 }

@@ -22,16 +22,6 @@ static const char *const unit_dirs[] = { "/etc/systemd/system", "/lib/systemd/sy
 					 "/usr/lib/systemd/system" };
 #define N_UNIT_DIRS (sizeof(unit_dirs) / sizeof(unit_dirs[0]))
 
-static int live_system(const struct cd_probe_ctx *ctx)
-{
-	const char *root = ctx->opts ? ctx->opts->root : NULL;
-	if (!root)
-		return 1;
-	while (*root == '/')
-		root++;
-	return *root == '\0';
-}
-
 static int sys_lstat(struct cd_probe_ctx *ctx, const char *sys_path, struct stat *st)
 {
 	char *p = cd_probe_path(ctx, sys_path);
@@ -239,7 +229,7 @@ static cd_err collect_pcscd(struct cd_probe_ctx *ctx)
 
 	free(bin);
 	cd_buf_init(&detail, 1 << 16);
-	if (!live_system(ctx)) {
+	if (!cd_probe_is_live(ctx)) {
 		/* This machine's processes say nothing about a mounted system. */
 		cd_buf_adds(&detail, "state not checked: facts read from --root");
 	} else {

@@ -41,6 +41,16 @@ char *cd_probe_path(const struct cd_probe_ctx *ctx, const char *abs_path)
 	return cd_aprintf("%.*s%s", (int)n, root, abs_path);
 }
 
+int cd_probe_is_live(const struct cd_probe_ctx *ctx)
+{
+	const char *root = ctx->opts ? ctx->opts->root : NULL;
+	if (!root)
+		return 1;
+	while (*root == '/' || *root == CD_PATH_SEP)
+		root++;
+	return *root == '\0';
+}
+
 static int selected(const char *list, const char *name)
 {
 	const char *p = list;

@@ -166,7 +166,7 @@ static cd_err collect_libusb(struct cd_probe_ctx *ctx)
 
 	/* The devices plugged into this machine say nothing about a system
 	 * mounted with --root. */
-	if (ctx->opts && ctx->opts->root && ctx->opts->root[strspn(ctx->opts->root, "/\\")])
+	if (!cd_probe_is_live(ctx))
 		return CD_ERR_UNSUPPORTED;
 	if ((rc = libusb_init(&usb)) != 0) {
 		/* E.g. a container without usbfs: USB cannot be seen from here. */
