@@ -31,5 +31,7 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+# A mirror in the middle of a sync can fail one index (apt exits non-zero);
+# the install below still fails clearly if a package really cannot be had.
+apt-get update -qq || echo "setup: apt-get update reported errors; trying the install anyway" >&2
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
