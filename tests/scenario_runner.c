@@ -10,6 +10,7 @@
  *                 that must not fire, for cases that are not exclusive).
  * The facts are evaluated with the rules compiled from RULES_DIR, exactly as
  * `cadoctor scan --snapshot facts.txt` would. */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,7 @@ static int run_case(const unsigned char *rules, size_t rlen, const char *dir)
 	struct cd_diag d;
 	size_t i;
 	int only = 1, before = failures;
+	char os[16] = "";
 	const char *absent = NULL;
 
 	memset(&res, 0, sizeof(res));
@@ -94,6 +96,16 @@ static int run_case(const unsigned char *rules, size_t rlen, const char *dir)
 		goto out;
 	}
 	memset(&eo, 0, sizeof(eo));
+	/* As cadoctor scan does: the rules of the OS the facts describe. */
+	{
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(cd_facts_db(f), "SELECT os_family FROM host", -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+				snprintf(os, sizeof(os), "%s", (const char *)sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+		}
+		eo.os = os[0] ? os : NULL;
+	}
 	if (cd_evaluate(f, &eo, &res) != CD_OK) {
 		fail(name, "evaluation failed%s%s", NULL, NULL);
 		goto out;
