@@ -5,6 +5,8 @@
 #ifndef CD_CLI_H
 #define CD_CLI_H
 
+#include "../core/compiler.h"
+
 #include <stddef.h>
 
 #include "../core/error.h"
@@ -55,25 +57,16 @@ extern int cli_quiet;
 /* UTF-8 text to stdout/stderr, correct on any console. */
 void out_text(const char *s);
 void out_printf(const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 1, 2)))
-#endif
-	;
+	CD_PRINTF(1, 2);
 void err_printf(const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 1, 2)))
-#endif
-	;
+	CD_PRINTF(1, 2);
 /* Prints "cadoctor: <msg>" for a diagnostic, with file:line when known. */
 void err_diag(const struct cd_diag *d);
 /* Writes data to path, or to stdout when path is "-". */
 int write_output(const char *path, const char *data, size_t len);
 /* Usage error: prints the message and a hint, returns CD_EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
+	CD_PRINTF(2, 3);
 /* Exit code for a failed load of an input file. */
 int exit_for_error(cd_err e);
 

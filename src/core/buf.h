@@ -5,6 +5,8 @@
 #ifndef CD_BUF_H
 #define CD_BUF_H
 
+#include "compiler.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -25,10 +27,7 @@ cd_err cd_buf_add(struct cd_buf *b, const void *p, size_t n);
 cd_err cd_buf_adds(struct cd_buf *b, const char *s);
 cd_err cd_buf_addc(struct cd_buf *b, char c);
 cd_err cd_buf_addf(struct cd_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
+	CD_PRINTF(2, 3);
 cd_err cd_buf_vaddf(struct cd_buf *b, const char *fmt, va_list ap);
 /* "" when empty, never NULL (unless failed). */
 const char *cd_buf_str(const struct cd_buf *b);

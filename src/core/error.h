@@ -4,6 +4,8 @@
 #ifndef CD_ERROR_H
 #define CD_ERROR_H
 
+#include "compiler.h"
+
 #include <stddef.h>
 
 typedef enum cd_err {
@@ -42,10 +44,7 @@ void cd_diag_clear(struct cd_diag *d);
 /* Sets d (if not NULL) and returns code, so callers can `return cd_diag_set(...)`. */
 cd_err cd_diag_set(struct cd_diag *d, cd_err code, const char *file, int line,
 		   const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 5, 6)))
-#endif
-	;
+	CD_PRINTF(5, 6);
 
 /* A growable list of diagnostics, for checks that report every problem at once. */
 struct cd_diag_list {

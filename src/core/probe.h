@@ -11,6 +11,8 @@
 #ifndef CD_PROBE_H
 #define CD_PROBE_H
 
+#include "compiler.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,10 +55,7 @@ const struct cd_probe *const *cd_os_probes(void);
 
 /* Records a problem as a probe_errors row. */
 void cd_probe_error(struct cd_probe_ctx *ctx, const char *target, cd_err code, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 4, 5)))
-#endif
-	;
+	CD_PRINTF(4, 5);
 
 /* Path of an absolute system path under the scan root (a new string to free()). */
 char *cd_probe_path(const struct cd_probe_ctx *ctx, const char *abs_path);

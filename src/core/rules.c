@@ -11,6 +11,7 @@
 
 #include "../platform/platform.h"
 #include "actions.h"
+#include "compiler.h"
 #include "facts.h"
 #include "sandbox.h"
 #include "stanza.h"
@@ -45,10 +46,7 @@ struct compiler {
 };
 
 static void report(struct compiler *c, const char *file, int line, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 4, 5)))
-#endif
-	;
+	CD_PRINTF(4, 5);
 
 static void report(struct compiler *c, const char *file, int line, const char *fmt, ...)
 {

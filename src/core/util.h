@@ -2,6 +2,8 @@
 #ifndef CD_UTIL_H
 #define CD_UTIL_H
 
+#include "compiler.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,10 +14,7 @@ char *cd_strdup(const char *s);
 char *cd_strndup(const char *s, size_t n);
 /* printf into a new malloc'd string; NULL on failure. */
 char *cd_aprintf(const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 1, 2)))
-#endif
-	;
+	CD_PRINTF(1, 2);
 int cd_streq(const char *a, const char *b);
 /* ASCII case-insensitive comparison. */
 int cd_strieq(const char *a, const char *b);

@@ -40,7 +40,7 @@ static int prepare(struct cd_facts *f, const char *sql, char *why, size_t n)
 static void test_sandbox(void)
 {
 	struct cd_facts *f;
-	char why[512];
+	char why[1024];
 	CHECK(cd_facts_open(&f) == CD_OK);
 	CHECK(prepare(f, "SELECT name FROM programs WHERE version_cmp(version, '2.9') < 0", why, sizeof(why)) == CD_OK);
 	CHECK(prepare(f, "WITH t(x) AS (SELECT 1) SELECT x FROM t", why, sizeof(why)) == CD_OK);
