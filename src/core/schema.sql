@@ -258,6 +258,19 @@ CREATE TABLE native_hosts (
   error TEXT            -- what is wrong with the manifest, if anything
 );
 
+-- @table vendor_device_maps: Vendor middleware's own maps from USB ids to DLLs (NETCA PKI\Devices, BJCA driver.ini).
+CREATE TABLE vendor_device_maps (
+  vendor TEXT,          -- "NETCA", "BJCA", ...
+  source TEXT,          -- registry key or file the entry comes from
+  device TEXT,          -- the vendor's name for the device entry
+  vid TEXT,             -- vendor id, 4 lower-case hex digits
+  pid TEXT,             -- product id, 4 lower-case hex digits
+  dll TEXT,             -- middleware DLL the vendor maps the device to
+  dll_exists INTEGER,   -- 1 if that DLL exists
+  skf_dll TEXT,         -- SKF interface DLL, if named
+  view TEXT             -- registry view "64"/"32", NULL for files
+);
+
 -- @table com_classes: COM classes named in the catalog (e.g. BJCA XTXAppCOM), per registry view.
 CREATE TABLE com_classes (
   clsid TEXT,           -- class id, {upper-case}
