@@ -1,6 +1,25 @@
 # Third-party libraries. Native builds use Debian's -dev packages (pkg-config);
 # cross builds find the static libraries that scripts/build-win-deps.sh installs
 # into CADOCTOR_WIN_DEPS (see the toolchain files).
+if(WIN32 AND NOT CMAKE_CROSSCOMPILING)
+  # Native Windows build (MSVC or MinGW on Windows) with the vcpkg manifest
+  # (vcpkg.json): packages come as CMake configs from vcpkg's toolchain file.
+  find_package(unofficial-sqlite3 CONFIG REQUIRED)
+  find_package(OpenSSL 3 REQUIRED)
+  find_package(cJSON CONFIG REQUIRED)
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(LIBUSB REQUIRED IMPORTED_TARGET libusb-1.0)
+  add_library(dep_sqlite INTERFACE)
+  target_link_libraries(dep_sqlite INTERFACE unofficial::sqlite3::sqlite3)
+  add_library(dep_cjson INTERFACE)
+  target_link_libraries(dep_cjson INTERFACE cjson)
+  add_library(dep_openssl INTERFACE)
+  target_link_libraries(dep_openssl INTERFACE OpenSSL::SSL OpenSSL::Crypto ws2_32 crypt32)
+  add_library(dep_libusb INTERFACE)
+  target_link_libraries(dep_libusb INTERFACE PkgConfig::LIBUSB)
+  return()
+endif()
+
 find_package(PkgConfig REQUIRED)
 
 if(CMAKE_CROSSCOMPILING AND WIN32)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The two entry points of the README, for a fresh Debian 12 machine:
 #   scripts/run.sh scan   install what is missing, build (release), scan this machine
-#   scripts/run.sh test   install what is missing, build (release and ASan+UBSan),
-#                         run every test in both builds
+#   scripts/run.sh test   install what is missing, build (release, ASan+UBSan, and
+#                         cadoctor.exe for Windows x64 and x86), run every test:
+#                         both Linux builds, and the Windows exe under Wine
 # Reruns only rebuild what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,12 @@ case "${1:-}" in
   test)
     scripts/setup-debian.sh test
     build release
+    # Windows: libraries from Debian source packages (cached in build/win-deps),
+    # then cadoctor.exe for x64 and x86 with the native generators just built.
+    scripts/build-win-deps.sh x86_64 build/win-deps
+    scripts/build-win-deps.sh i686 build/win-deps
+    build win-x64
+    build win-x86
     build asan
     # The sanitizer build runs the whole suite; the release build runs it too,
     # since optimisation changes what undefined behaviour does.
