@@ -137,7 +137,10 @@ cd_err cd_stanza_parse(const char *path, const char *text, size_t len,
 		} else if (pos[0] == '#') {
 			/* comment */
 		} else if (pos[0] == ' ' || pos[0] == '\t') {
-			size_t ws = strspn(pos, " \t");
+			/* Bounded by the line: the text need not be NUL-terminated. */
+			size_t ws = 0;
+			while (ws < n && (pos[ws] == ' ' || pos[ws] == '\t'))
+				ws++;
 			if (ws >= n) {
 				/* white space only: ends the stanza like a blank line */
 				if ((e = flush_stanza(&p)))
