@@ -31,6 +31,43 @@ static size_t cp_count(const char *s)
 	return n;
 }
 
+/* Code points of a folded string (at most max). */
+static size_t to_cps(const char *s, long *out, size_t max)
+{
+	const char *end = s + strlen(s);
+	size_t n = 0;
+	while (s < end && n < max) {
+		long cp = cd_utf8_next(&s, end);
+		if (cp < 0)
+			s++;
+		else
+			out[n++] = cp;
+	}
+	return n;
+}
+
+/* Dice similarity of the character bigrams of two folded strings, 0..100:
+ * users retype messages with words added or left out ("提示登陆成功,然后
+ * 跳转到主页面,右上角还是立即登陆"), which substring tests miss. */
+static int bigram_dice(const char *a, const char *b)
+{
+	long x[256], y[256];
+	size_t nx = to_cps(a, x, 256), ny = to_cps(b, y, 256), i, j, common = 0;
+	unsigned char used[256] = {0};
+	if (nx < 2 || ny < 2)
+		return 0;
+	for (i = 0; i + 1 < nx; i++) {
+		for (j = 0; j + 1 < ny; j++) {
+			if (!used[j] && x[i] == y[j] && x[i + 1] == y[j + 1]) {
+				used[j] = 1;
+				common++;
+				break;
+			}
+		}
+	}
+	return (int)(200 * common / ((nx - 1) + (ny - 1)));
+}
+
 /* Score of a pattern list ("a|b|c") against folded input. */
 static int match_score(const char *patterns, const char *input)
 {
@@ -51,6 +88,11 @@ static int match_score(const char *patterns, const char *input)
 				s = 70 + (int)(f_len * 20 / (in_len ? in_len : 1)); /* closer to whole = better */
 			else if (in_len >= 2 && strstr(f, input))
 				s = 50 + (int)(in_len * 20 / (f_len ? f_len : 1));
+			else {
+				int dice = bigram_dice(f, input);
+				if (dice >= 55)
+					s = 20 + dice / 3; /* below any substring match */
+			}
 		}
 		free(f);
 		if (s > best)

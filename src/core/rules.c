@@ -223,6 +223,18 @@ static void compile_catalog(struct compiler *c, const struct cd_stanza_file *sf)
 		return;
 	}
 	cd_buf_release(&sql);
+	/* Remember where each catalog came from, for later messages. */
+	{
+		sqlite3_stmt *m;
+		char mkey[96];
+		snprintf(mkey, sizeof(mkey), "catalog_file.%s", table);
+		if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO meta VALUES(?, ?)", -1, &m, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(m, 1, mkey, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(m, 2, sf->path, -1, SQLITE_STATIC);
+			sqlite3_step(m);
+			sqlite3_finalize(m);
+		}
+	}
 
 	for (s = 1; s < sf->nstanzas; s++) {
 		const struct cd_stanza *row = &sf->stanzas[s];
@@ -633,6 +645,29 @@ static void check_rules_against_facts(struct compiler *c, const unsigned char *b
 			report(c, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
 			       "unknown symptom \"%s\" (add it to the symptoms catalog)",
 			       (const char *)sqlite3_column_text(st, 3));
+		sqlite3_finalize(st);
+	}
+	/* The knowledge base must not point at rules that do not exist. */
+	if (sqlite3_prepare_v2(fdb, "SELECT id, causes, (SELECT value FROM rules.meta WHERE key ="
+				    " 'catalog_file.cat_messages') FROM rules.cat_messages WHERE causes IS NOT NULL",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_stmt *q = NULL;
+		sqlite3_prepare_v2(fdb, "SELECT 1 FROM rules.rules WHERE id = ?", -1, &q, NULL);
+		while (q && sqlite3_step(st) == SQLITE_ROW) {
+			const char *p = (const char *)sqlite3_column_text(st, 1);
+			char id[128];
+			while (cd_split_next(&p, ',', id, sizeof(id))) {
+				if (!*id)
+					continue;
+				sqlite3_reset(q);
+				sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+				if (sqlite3_step(q) != SQLITE_ROW)
+					report(c, (const char *)sqlite3_column_text(st, 2), 0,
+					       "message %s names unknown rule \"%s\" in causes",
+					       (const char *)sqlite3_column_text(st, 0), id);
+			}
+		}
+		sqlite3_finalize(q);
 		sqlite3_finalize(st);
 	}
 	cd_facts_free(facts);

@@ -20,6 +20,12 @@ expect "系统检测到您的身份信息不属于此单位" "server-side" en
 expect "签章超出使用期限" "签章延期"
 expect "“操作失败”" "拓展程序"
 expect "证书名不显示" "CA互联互通"
+# Every message quoted in the platform documents gets an answer.
+while IFS= read -r msg; do
+  case "$msg" in ''|'#'*) continue ;; esac
+  check_rc "explain '$msg'" 0 "$CD" explain "$msg"
+  check "explain '$msg' gives steps" grep -qE '处理步骤|这是什么意思|可能的原因' "$WORK/last.out"
+done <"$SRC/tests/cli/seed_messages.txt"
 check_rc "explain --list" 0 "$CD" explain --list
 check "symptom list" contains "$WORK/last.out" "cert_name_missing"
 check_rc "nothing matches" 1 "$CD" explain "完全无关的一句话 qwerty"
