@@ -7,10 +7,11 @@
 #include "../core/findings.h"
 #include "../core/i18n.h"
 #include "../core/report.h"
+#include "../core/symptom.h"
 #include "../core/util.h"
 #include "scanopts.h"
 
-enum { OPT_SNAPSHOT = OPT_SCAN__LAST + 1, OPT_JSON, OPT_JSON_OUT, OPT_HTML, OPT_RULE };
+enum { OPT_SNAPSHOT = OPT_SCAN__LAST + 1, OPT_JSON, OPT_JSON_OUT, OPT_HTML, OPT_RULE, OPT_SYMPTOM };
 
 /* The OS whose rules apply is the one the facts describe, so a Windows
  * snapshot analysed on Linux gets the Windows rules. */
@@ -43,6 +44,24 @@ static int emit(const char *path, cd_err (*writer)(const struct cd_report_in *, 
 	return rc;
 }
 
+/* What --symptom adds to the console report: the causes ruled out. */
+static void print_symptom_view(const struct cd_symptom_view *sv)
+{
+	enum cd_lang l = cd_get_lang();
+	size_t i;
+	out_printf("\n%s: %s\n", cd_tr(S_SYMPTOM_HEAD), sv->name[l]);
+	if (sv->nruled_out) {
+		out_printf("%s:\n", cd_tr(S_SYMPTOM_RULED_OUT));
+		for (i = 0; i < sv->nruled_out; i++)
+			out_printf("  - %s  (%s)\n", sv->ruled_out[i].title[l], sv->ruled_out[i].rule_id);
+	}
+	if (sv->nunchecked) {
+		out_printf("%s:\n", cd_tr(S_SYMPTOM_UNCHECKED));
+		for (i = 0; i < sv->nunchecked; i++)
+			out_printf("  - %s  (%s)\n", sv->unchecked[i].title[l], sv->unchecked[i].rule_id);
+	}
+}
+
 static cd_err json_pretty(const struct cd_report_in *in, struct cd_buf *b)
 {
 	return cd_report_json(in, 1, b);
@@ -58,6 +77,7 @@ int cmd_scan(int argc, char **argv)
 		{"json-out", 0, 1, OPT_JSON_OUT},
 		{"html", 0, 1, OPT_HTML},
 		{"rule", 0, 1, OPT_RULE},
+		{"symptom", 0, 1, OPT_SYMPTOM},
 		{NULL, 0, 0, 0},
 	};
 	struct scan_cli s;
@@ -66,7 +86,8 @@ int cmd_scan(int argc, char **argv)
 	struct cd_results res;
 	struct cd_eval_opts eo;
 	struct cd_report_in in;
-	const char *snapshot = NULL, *json_out = NULL, *html_out = NULL;
+	const char *snapshot = NULL, *json_out = NULL, *html_out = NULL, *symptom = NULL;
+	struct cd_symptom_view sv;
 	char *os, *json_doc = NULL;
 	int json = 0, id, rc, wrc = CD_EXIT_OK;
 
@@ -90,6 +111,9 @@ int cmd_scan(int argc, char **argv)
 			continue;
 		case OPT_RULE:
 			eo.only_rule = a.arg;
+			continue;
+		case OPT_SYMPTOM:
+			symptom = a.arg;
 			continue;
 		case OPT_HELP:
 			out_printf("%s\n", cd_tr(S_HELP_SCAN));
@@ -137,6 +161,17 @@ int cmd_scan(int argc, char **argv)
 		err_printf("cadoctor: %s\n", cd_err_message(CD_ERR_INTERNAL));
 		return CD_EXIT_INTERNAL;
 	}
+	memset(&sv, 0, sizeof(sv));
+	if (symptom) {
+		cd_err se = cd_symptom_narrow(f, symptom, os, &res, &sv);
+		if (se) {
+			cd_results_release(&res);
+			free(os);
+			cd_facts_free(f);
+			return se == CD_ERR_NOT_FOUND ? usage_error("scan", cd_tr(S_ERR_UNKNOWN_SYMPTOM), symptom)
+						      : CD_EXIT_INTERNAL;
+		}
+	}
 	memset(&in, 0, sizeof(in));
 	in.facts = f;
 	in.res = &res;
@@ -149,6 +184,8 @@ int cmd_scan(int argc, char **argv)
 		wrc = emit("-", json_pretty, &in);
 	else if (!cli_quiet)
 		wrc = emit("-", cd_report_text, &in);
+	if (symptom && !json && !cli_quiet)
+		print_symptom_view(&sv);
 	if (!wrc && json_out)
 		wrc = emit(json_out, json_pretty, &in);
 	if (!wrc && html_out)
@@ -156,6 +193,7 @@ int cmd_scan(int argc, char **argv)
 
 	rc = wrc ? wrc : cd_results_exit_code(&res);
 	free(json_doc);
+	cd_symptom_view_release(&sv);
 	cd_results_release(&res);
 	free(os);
 	cd_facts_free(f);

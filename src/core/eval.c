@@ -66,7 +66,7 @@ static char *render(const char *tmpl, const struct cd_finding *fd, size_t row)
 	return cd_buf_detach(&b);
 }
 
-static void finding_release(struct cd_finding *fd)
+void cd_finding_release(struct cd_finding *fd)
 {
 	size_t i, l;
 	free(fd->rule_id);
@@ -111,7 +111,7 @@ void cd_results_release(struct cd_results *r)
 {
 	size_t i;
 	for (i = 0; i < r->n; i++)
-		finding_release(&r->v[i]);
+		cd_finding_release(&r->v[i]);
 	free(r->v);
 	free(r->rules_version);
 	cd_diag_list_release(&r->rule_errors);
@@ -334,7 +334,7 @@ static void eval_rule(sqlite3 *db, sqlite3_stmt *r, const struct cd_eval_opts *o
 	q = NULL;
 	out->rules_evaluated++;
 	if (!fd.total_rows) {
-		finding_release(&fd);
+		cd_finding_release(&fd);
 		return;
 	}
 	fd.rule_id = cd_strdup(id);
@@ -368,7 +368,7 @@ static void eval_rule(sqlite3 *db, sqlite3_stmt *r, const struct cd_eval_opts *o
 fail:
 	if (q)
 		sqlite3_finalize(q);
-	finding_release(&fd);
+	cd_finding_release(&fd);
 }
 
 cd_err cd_evaluate(struct cd_facts *f, const struct cd_eval_opts *opt, struct cd_results *out)

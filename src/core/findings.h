@@ -77,6 +77,8 @@ struct cd_eval_opts {
  * then infos, each by likelihood and rule order. */
 cd_err cd_evaluate(struct cd_facts *f, const struct cd_eval_opts *opt, struct cd_results *out);
 void cd_results_release(struct cd_results *r);
+/* Frees what one finding holds (used when a view drops findings). */
+void cd_finding_release(struct cd_finding *fd);
 
 const char *cd_severity_name(enum cd_severity s);
 /* Value of a column in an evidence row, or NULL. */

@@ -24,7 +24,7 @@ static const char rules_schema[] =
 	" id TEXT PRIMARY KEY, ord INTEGER, file TEXT, line INTEGER, query_line INTEGER,"
 	" severity TEXT, area TEXT, os TEXT, likelihood INTEGER, platforms TEXT,"
 	" query TEXT, title_zh TEXT, title_en TEXT, message_zh TEXT, message_en TEXT,"
-	" fix_zh TEXT, fix_en TEXT);"
+	" fix_zh TEXT, fix_en TEXT, probes TEXT);"
 	"CREATE TABLE rule_symptoms(rule_id TEXT, symptom TEXT, PRIMARY KEY(rule_id, symptom));"
 	"CREATE TABLE rule_actions(rule_id TEXT, seq INTEGER, kind TEXT, args TEXT, line INTEGER);";
 
@@ -32,7 +32,7 @@ static const char rules_schema[] =
 static const char *const rule_fields[] = {
 	"Rule", "Severity", "Area", "OS", "Symptoms", "Platforms", "Likelihood", "Query",
 	"Title-zh", "Title-en", "Message-zh", "Message-en", "Fix-zh", "Fix-en", "Repair",
-	"Comment", NULL,
+	"Comment", "Probes", NULL,
 };
 
 static const char *const areas[] = {"drivers", "tokens", "certificates", "browsers",
@@ -447,7 +447,7 @@ static void compile_rule(struct compiler *c, const char *path, const struct cd_s
 	if (sqlite3_prepare_v2(c->db,
 			       "INSERT INTO rules(id, ord, file, line, query_line, severity, area, os,"
 			       " likelihood, platforms, query, title_zh, title_en, message_zh, message_en,"
-			       " fix_zh, fix_en) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       " fix_zh, fix_en, probes) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -467,6 +467,7 @@ static void compile_rule(struct compiler *c, const char *path, const struct cd_s
 	sqlite3_bind_text(st, 15, cd_stanza_get(s, "Message-en"), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 16, cd_stanza_get(s, "Fix-zh"), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 17, cd_stanza_get(s, "Fix-en"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 18, cd_stanza_get(s, "Probes"), -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		report(c, path, s->line, "rule %s: %s (is the id used twice?)", id,
 		       sqlite3_errmsg(c->db));
