@@ -530,14 +530,32 @@ static cd_err load_text(const char *path, const char *text, size_t len, struct c
 
 /* The first bytes of a file, to tell an SQLite snapshot from text facts
  * without reading a large snapshot into memory. */
-static cd_err read_head(const char *path, char *head, size_t cap, size_t *len)
+static cd_err read_head(const char *path, char *head, size_t cap, size_t *len, long long *size)
 {
 	FILE *fp = cd_fopen(path, "rb");
 	if (!fp)
 		return cd_path_exists(path) ? CD_ERR_DENIED : CD_ERR_NOT_FOUND;
 	*len = fread(head, 1, cap, fp);
+	*size = -1;
+	if (fseek(fp, 0, SEEK_END) == 0)
+		*size = (long long)ftell(fp);
 	fclose(fp);
 	return CD_OK;
+}
+
+/* Bytes the SQLite header says the database has (page size at offset 16,
+ * page count at 28), or 0 when the header does not say. SQLite itself
+ * accepts a file cut short inside pages it does not read; we do not. */
+static long long sqlite_header_size(const unsigned char *h)
+{
+	long long psize = ((long long)h[16] << 8) | h[17];
+	long long pages = ((long long)h[28] << 24) | ((long long)h[29] << 16) | ((long long)h[30] << 8) | h[31];
+	if (psize == 1)
+		psize = 65536;
+	/* The count is valid only when "version-valid-for" (92) equals the change counter (24). */
+	if (memcmp(h + 92, h + 24, 4) != 0)
+		return 0;
+	return psize * pages;
 }
 
 cd_err cd_facts_load(const char *path, struct cd_facts **out, struct cd_diag *d)
@@ -546,11 +564,12 @@ cd_err cd_facts_load(const char *path, struct cd_facts **out, struct cd_diag *d)
 	struct cd_facts *f;
 	char head[128], *text = NULL;
 	size_t len = 0;
+	long long size = -1;
 	cd_err e;
 
 	if (cd_is_dir(path))
 		return cd_diag_set(d, CD_ERR_IO, path, 0, "is a directory, not a snapshot");
-	e = read_head(path, head, sizeof(head), &len);
+	e = read_head(path, head, sizeof(head), &len, &size);
 	if (e)
 		return cd_diag_set(d, e, path, 0, "cannot read (%s)", cd_err_message(e));
 	if ((e = open_empty(&f)))
@@ -559,8 +578,12 @@ cd_err cd_facts_load(const char *path, struct cd_facts **out, struct cd_diag *d)
 		e = cd_diag_set(d, CD_ERR_PARSE, path, 0, "the file is empty");
 	} else if (len >= 6 && memcmp(head, magic, len < sizeof(magic) ? len : sizeof(magic)) == 0) {
 		/* 100 bytes is the SQLite header: anything shorter was cut off. */
+		long long want = len >= 100 ? sqlite_header_size((const unsigned char *)head) : 0;
 		if (len < 100)
 			e = cd_diag_set(d, CD_ERR_PARSE, path, 0, "the snapshot is truncated");
+		else if (want > 0 && size >= 0 && size < want)
+			e = cd_diag_set(d, CD_ERR_PARSE, path, 0,
+					"the snapshot is truncated (%lld of %lld bytes)", size, want);
 		else
 			e = load_sqlite(path, f, d);
 	} else if ((len >= 7 && memcmp(head, "Format:", 7) == 0) || head[0] == '#' ||

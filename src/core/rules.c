@@ -648,29 +648,6 @@ static void check_rules_against_facts(struct compiler *c, const unsigned char *b
 			       (const char *)sqlite3_column_text(st, 3));
 		sqlite3_finalize(st);
 	}
-	/* The knowledge base must not point at rules that do not exist. */
-	if (sqlite3_prepare_v2(fdb, "SELECT id, causes, (SELECT value FROM rules.meta WHERE key ="
-				    " 'catalog_file.cat_messages') FROM rules.cat_messages WHERE causes IS NOT NULL",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_stmt *q = NULL;
-		sqlite3_prepare_v2(fdb, "SELECT 1 FROM rules.rules WHERE id = ?", -1, &q, NULL);
-		while (q && sqlite3_step(st) == SQLITE_ROW) {
-			const char *p = (const char *)sqlite3_column_text(st, 1);
-			char id[128];
-			while (cd_split_next(&p, ',', id, sizeof(id))) {
-				if (!*id)
-					continue;
-				sqlite3_reset(q);
-				sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
-				if (sqlite3_step(q) != SQLITE_ROW)
-					report(c, (const char *)sqlite3_column_text(st, 2), 0,
-					       "message %s names unknown rule \"%s\" in causes",
-					       (const char *)sqlite3_column_text(st, 0), id);
-			}
-		}
-		sqlite3_finalize(q);
-		sqlite3_finalize(st);
-	}
 	cd_facts_free(facts);
 }
 

@@ -13,6 +13,12 @@ for dir in "$SRC"/tests/rules_bad/*/; do
   # Every message has the file:line: form.
   check "$name: file:line form" grep -qE '^[^:]+:[0-9]+: ' "$WORK/last.out"
 done
+# The knowledge base names only rules that exist (a directory may copy the
+# catalogs without all rules, so this is checked here for rules/, not by the compiler).
+"$CD" rules list >"$WORK/rules.txt"
+for cause in $(grep -h '^causes:' "$SRC"/rules/catalog/*.cat | sed 's/^causes://; s/,/ /g'); do
+  check "cause $cause is a rule" grep -q "^$cause " "$WORK/rules.txt"
+done
 # A directory that does not exist is a missing input, not a bad one.
 check_rc "rules check of a missing directory" 66 "$CD" rules check "$WORK/nope"
 finish
