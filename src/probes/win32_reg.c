@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/probe.h"
 #include "../core/util.h"
 #include "../platform/platform.h"
 #include "../platform/win32_util.h"
@@ -279,6 +280,54 @@ cd_err cd_reg_get_hex(HKEY h, const char *value, char **out)
 	return CD_OK;
 }
 
+/* The probe error for a value that could not be used. */
+static void value_error(struct cd_probe_ctx *ctx, const char *where, const char *value, cd_err e,
+			const char *want)
+{
+	const char *name = value && *value ? value : "(default)";
+	if (e == CD_ERR_PARSE)
+		cd_probe_error(ctx, where, e, "value \"%s\" is not %s", name, want);
+	else if (e == CD_ERR_LIMIT)
+		cd_probe_error(ctx, where, e, "value \"%s\" is larger than %lu bytes", name,
+			       (unsigned long)CD_REG_MAX_VALUE);
+	else
+		cd_probe_error(ctx, where, e, "value \"%s\": %s", name, cd_err_message(e));
+}
+
+char *cd_reg_probe_str(struct cd_probe_ctx *ctx, HKEY h, const char *where, const char *value,
+		       int expand)
+{
+	char *s = NULL;
+	cd_err e = cd_reg_get_str(h, value, expand, &s);
+	if (e == CD_OK)
+		return s;
+	if (e != CD_ERR_NOT_FOUND)
+		value_error(ctx, where, value, e, "a string (REG_SZ or REG_EXPAND_SZ)");
+	return NULL;
+}
+
+int cd_reg_probe_dword(struct cd_probe_ctx *ctx, HKEY h, const char *where, const char *value,
+		       uint32_t *out)
+{
+	cd_err e = cd_reg_get_dword(h, value, out);
+	if (e == CD_OK)
+		return 1;
+	if (e != CD_ERR_NOT_FOUND)
+		value_error(ctx, where, value, e, "a 4-byte REG_DWORD");
+	return 0;
+}
+
+char *cd_reg_probe_hex(struct cd_probe_ctx *ctx, HKEY h, const char *where, const char *value)
+{
+	char *s = NULL;
+	cd_err e = cd_reg_get_hex(h, value, &s);
+	if (e == CD_OK)
+		return s;
+	if (e != CD_ERR_NOT_FOUND)
+		value_error(ctx, where, value, e, "readable");
+	return NULL;
+}
+
 const char *cd_reg_root_name(HKEY root)
 {
 	if (root == HKEY_LOCAL_MACHINE)
@@ -378,10 +427,10 @@ char *cd_win_expand_path(const char *path, enum cd_reg_view view)
 				u = full;
 			}
 		}
-	} else {
-		u = map_system_dir(u, view);
 	}
-	return u;
+	/* Also for the bare name just placed in System32: a 32-bit cadoctor
+	 * must look at a 64-bit registration through Sysnative. */
+	return map_system_dir(u, view);
 }
 
 int cd_win_file_exists(const char *path)

@@ -47,6 +47,18 @@ cd_err cd_reg_get_multi(HKEY h, const char *value, char ***items, size_t *count)
 /* Any value as lower-case hex of its bytes (for ATRs, binary blobs). */
 cd_err cd_reg_get_hex(HKEY h, const char *value, char **out);
 
+/* Probe shorthands over the readers above: read one value of the open key h
+ * and record every failure except absence as a probe error whose target is
+ * where (the key as cd_reg_describe names it) and whose message names the
+ * value and what is wrong with it. An absent or unusable value gives NULL
+ * (cd_reg_probe_dword: 0, with *out untouched; 1 when *out was set). */
+struct cd_probe_ctx;
+char *cd_reg_probe_str(struct cd_probe_ctx *ctx, HKEY h, const char *where, const char *value,
+		       int expand);
+int cd_reg_probe_dword(struct cd_probe_ctx *ctx, HKEY h, const char *where, const char *value,
+		       uint32_t *out);
+char *cd_reg_probe_hex(struct cd_probe_ctx *ctx, HKEY h, const char *where, const char *value);
+
 /* "HKLM", "HKCU", "HKU", "HKCR" for messages and facts. */
 const char *cd_reg_root_name(HKEY root);
 /* "HKLM\SOFTWARE\X (32)" style text for probe errors (a new string). */
