@@ -152,7 +152,10 @@ CREATE TABLE certificates (
   module_path TEXT,     -- PKCS#11 module holding it
   token_serial TEXT,    -- serial of the token holding it
   has_private_key INTEGER, -- 1 if a private key is linked to it
-  parse_error TEXT      -- why the certificate could not be parsed, if it could not
+  parse_error TEXT,     -- why the certificate could not be parsed, if it could not
+  is_ca INTEGER,        -- 1 for a CA certificate (basicConstraints CA:TRUE, or self-signed), 0 for a user's own
+  object_label TEXT,    -- PKCS#11 CKA_LABEL of the certificate object
+  object_id TEXT        -- PKCS#11 CKA_ID of the certificate object, hex: links it to its key pair
 );
 
 -- @table usb_devices: USB devices, present and recently present, with their driver state.
@@ -210,7 +213,9 @@ CREATE TABLE browser_profiles (
   profile_name TEXT,    -- name shown in the browser
   is_default INTEGER,   -- 1 for the last used / default profile
   source TEXT,          -- "local_state", "disk", "profiles.ini"
-  readable INTEGER      -- 0 if its files could not be read (see probe_errors)
+  readable INTEGER,     -- 0 if its files could not be read (see probe_errors)
+  nss_dir TEXT,         -- NSS database the browser loads security devices (PKCS#11 modules) from for this profile: the Firefox profile itself, ~/.pki/nssdb for Chromium-family browsers on Linux; its pkcs11.txt is pkcs11_modules.source_file. NULL where the browser uses the OS store
+  browser_version TEXT  -- browser version that last used the profile (Chromium "last_chrome_version" / Last Version, Firefox compatibility.ini)
 );
 
 -- @table browser_extensions: Extensions and add-ons in each profile, with their real state.
@@ -222,9 +227,9 @@ CREATE TABLE browser_extensions (
   name TEXT,            -- name, __MSG_ names resolved
   version TEXT,         -- version
   enabled INTEGER,      -- 1 if it runs
-  state TEXT,           -- raw state value as stored
-  disable_reasons TEXT, -- disable reasons, as names (user, policy, corrupted, unsupported, ...)
-  location TEXT,        -- install location (webstore, unpacked, policy, external)
+  state TEXT,           -- raw state value as stored (Chromium "state" when present; Firefox "active"/"inactive")
+  disable_reasons TEXT, -- why it does not run, comma separated names, NULL when enabled. Chromium (disable_reason.h bits): user, permissions_increase, corrupted, policy, unsupported_manifest_version, unsupported_developer_extension, not_verified, blocklist, ...; Firefox: user, unsigned, unsupported (appDisabled), blocklist_soft, blocklist
+  location TEXT,        -- install location: Chromium webstore, internal, unpacked, command_line, policy, external_pref, component, ...; Firefox app-profile, app-system-defaults, ... as stored
   from_webstore INTEGER, -- 1 if installed from the web store
   incognito_allowed INTEGER, -- Chromium: allowed in incognito; Firefox: allowed in private windows
   user_disabled INTEGER, -- Firefox userDisabled
@@ -238,7 +243,7 @@ CREATE TABLE browser_extensions (
 -- @table browser_policies: Browser policies set by the administrator.
 CREATE TABLE browser_policies (
   browser TEXT,         -- browser id
-  scope TEXT,           -- "machine" or "user"
+  scope TEXT,           -- "machine" or "user" (mandatory), "recommended" (a default the user may change)
   policy TEXT,          -- policy name, e.g. ExtensionInstallForcelist
   value TEXT,           -- value (JSON for lists and dictionaries)
   source TEXT           -- registry key or policy file
@@ -255,7 +260,8 @@ CREATE TABLE native_hosts (
   host_path TEXT,       -- executable named by the manifest
   host_exists INTEGER,  -- 1 if that executable exists
   allowed_origins TEXT, -- allowed_origins (Chromium) or allowed_extensions (Firefox), JSON array
-  error TEXT            -- what is wrong with the manifest, if anything
+  error TEXT,           -- what is wrong with the manifest, if anything
+  user TEXT             -- OS user whose per-user registration it is (scope "user"), NULL for machine-wide
 );
 
 -- @table vendor_device_maps: Vendor middleware's own maps from USB ids to DLLs (NETCA PKI\Devices, BJCA driver.ini).

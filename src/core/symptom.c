@@ -39,7 +39,9 @@ static int rule_failed(const struct cd_results *res, const char *id)
 }
 
 /* A cause is ruled out only if the probes its rule reads (the rule's Probes:
- * field) ran; facts nobody collected rule nothing out. */
+ * field) ran; facts nobody collected rule nothing out. Each comma-separated
+ * item may list alternatives ("windows.native_hosts|linux.browsers"): the
+ * probe of whichever OS collected the facts. */
 static int probes_ran(sqlite3 *db, const char *probes)
 {
 	sqlite3_stmt *st;
@@ -52,11 +54,17 @@ static int probes_ran(sqlite3 *db, const char *probes)
 			       -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	while (all && cd_split_next(&p, ',', name, sizeof(name))) {
+		const char *alt = name;
+		char one[64];
+		int any = 0;
 		if (!*name)
 			continue;
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-		all = sqlite3_step(st) == SQLITE_ROW;
+		while (!any && cd_split_next(&alt, '|', one, sizeof(one))) {
+			sqlite3_reset(st);
+			sqlite3_bind_text(st, 1, one, -1, SQLITE_TRANSIENT);
+			any = sqlite3_step(st) == SQLITE_ROW;
+		}
+		all = any;
 	}
 	sqlite3_finalize(st);
 	return all;

@@ -228,7 +228,10 @@ static cd_err collect_nss(struct cd_probe_ctx *ctx)
 	/* Under each home: Chromium's shared database (also the snap's), and the
 	 * Firefox directories of the deb, snap and flatpak packages. */
 	static const char *const nssdbs[] = { "/.pki/nssdb", "/snap/chromium/current/.pki/nssdb" };
-	static const char *const firefoxes[] = { "/.mozilla/firefox", "/snap/firefox/common/.mozilla/firefox",
+	/* ~/.config/mozilla/firefox is where Firefox 147 and later create new
+	 * profiles (the XDG location); the older folders stay in use. */
+	static const char *const firefoxes[] = { "/.mozilla/firefox", "/.config/mozilla/firefox",
+						 "/snap/firefox/common/.mozilla/firefox",
 						 "/.var/app/org.mozilla.firefox/.mozilla/firefox" };
 	struct cd_strv homes = { 0 }, dirs = { 0 }, seen = { 0 };
 	size_t h, i;

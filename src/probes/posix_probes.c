@@ -7,6 +7,7 @@ extern const struct cd_probe cd_probe_posix_p11kit;
 extern const struct cd_probe cd_probe_posix_nss;
 extern const struct cd_probe cd_probe_posix_pcscd;
 extern const struct cd_probe cd_probe_posix_dpkg;
+extern const struct cd_probe cd_probe_posix_browsers;
 extern const struct cd_probe cd_probe_usb_libusb;
 extern const struct cd_probe cd_probe_net_platforms;
 
@@ -16,6 +17,7 @@ static const struct cd_probe *const probes[] = {
 	&cd_probe_posix_nss,
 	&cd_probe_posix_pcscd,
 	&cd_probe_posix_dpkg,
+	&cd_probe_posix_browsers,
 	&cd_probe_usb_libusb,
 	&cd_probe_net_platforms,
 	NULL,

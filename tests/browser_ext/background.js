@@ -1,0 +1,1 @@
+// The cadoctor browser tests only need the extension to be installed.
