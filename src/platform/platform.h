@@ -14,9 +14,14 @@
 #ifdef _WIN32
 #define CD_OS_NAME "windows"
 #define CD_PATH_SEP '\\'
+/* PKCS#11 structures are packed to 1 byte on Windows (src/probes/pkcs11_min.h). */
+#define CD_CRYPTOKI_PACK_BEGIN _Pragma("pack(push, cd_cryptoki, 1)")
+#define CD_CRYPTOKI_PACK_END _Pragma("pack(pop, cd_cryptoki)")
 #else
 #define CD_OS_NAME "linux"
 #define CD_PATH_SEP '/'
+#define CD_CRYPTOKI_PACK_BEGIN
+#define CD_CRYPTOKI_PACK_END
 #endif
 
 /* Called once at start: console code page, sockets, UTF-8 argv.
@@ -56,5 +61,45 @@ cd_err cd_run_with_timeout(void (*fn)(void *), void *arg, int timeout_ms);
 
 /* Value of an environment variable as UTF-8, or NULL. Not owned by caller. */
 const char *cd_getenv(const char *name);
+
+/* ---- isolating vendor code: child processes, shared libraries ---- */
+
+/* Full path of the running executable (/proc/self/exe, GetModuleFileNameW)
+ * as a new UTF-8 string (free()), NULL if unknown. */
+char *cd_self_exe(void);
+
+/* Runs the program argv[0] (a full path) with the arguments argv (NULL-
+ * terminated; argv[0] included), standard input and error from the null
+ * device, and captures its standard output, at most max_out bytes. It gets
+ * timeout_ms to finish; then it is killed together with whatever it started
+ * (its process group on POSIX, its job object on Windows, where a crash also
+ * ends it at once instead of showing an error dialog). Returns:
+ *   CD_OK           it exited by itself; *exit_code = its exit status
+ *   CD_ERR_CRASH    killed by a signal or ended by an exception;
+ *                   *exit_code = the signal number or the exception code
+ *   CD_ERR_TIMEOUT  still running after timeout_ms: killed; *exit_code = -1
+ *   CD_ERR_LIMIT    wrote more than max_out bytes: killed; *exit_code = -1
+ *   CD_ERR_NOT_FOUND, CD_ERR_IO, CD_ERR_NOMEM: it could not be started;
+ *                   nothing is set
+ * In the first four cases *out (NUL-terminated, free()) and *out_len hold
+ * what it wrote, so a child that crashed half way still tells how far it got.
+ * Core dumps of the child are switched off. */
+cd_err cd_spawn_capture(const char *const *argv, int timeout_ms, size_t max_out, char **out,
+			size_t *out_len, int *exit_code);
+
+/* For a process about to load foreign code: returns a new stream on the
+ * original standard output, and points the standard output (fd 1, and on
+ * Windows STD_OUTPUT_HANDLE) at the standard error, so that whatever the
+ * loaded code prints cannot mix into what the stream carries. NULL (and
+ * nothing changed) on failure. */
+FILE *cd_take_stdout(void);
+
+/* Shared libraries (dlopen, LoadLibraryExW). cd_lib_open returns a handle, or
+ * NULL with the reason in err (UTF-8, truncated to errlen). Dependencies of a
+ * Windows DLL are looked for in its own directory first. */
+void *cd_lib_open(const char *path, char *err, size_t errlen);
+/* Address of an exported symbol, NULL if there is none. */
+void *cd_lib_sym(void *lib, const char *name);
+void cd_lib_close(void *lib);
 
 #endif

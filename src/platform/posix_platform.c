@@ -2,12 +2,17 @@
 #include "platform.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -232,4 +237,246 @@ cd_err cd_run_with_timeout(void (*fn)(void *), void *arg, int timeout_ms)
 const char *cd_getenv(const char *name)
 {
 	return getenv(name);
+}
+
+/* ---- isolating vendor code ---- */
+
+char *cd_self_exe(void)
+{
+	size_t cap = 256;
+	for (;;) {
+		char *p = malloc(cap);
+		ssize_t n;
+		if (!p)
+			return NULL;
+		n = readlink("/proc/self/exe", p, cap);
+		if (n < 0) {
+			free(p);
+			return NULL;
+		}
+		if ((size_t)n < cap) {
+			p[n] = '\0';
+			return p;
+		}
+		free(p);
+		if (cap >= 65536)
+			return NULL;
+		cap *= 2;
+	}
+}
+
+static void set_cloexec(int fd)
+{
+	int fl = fcntl(fd, F_GETFD);
+	if (fl >= 0)
+		fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+}
+
+/* The child between fork and exec: only async-signal-safe calls. */
+static void spawn_child(const char *const *argv, int devnull, int out_w, int err_w)
+{
+	struct rlimit no_core = { 0, 0 };
+	int e;
+	setpgid(0, 0);
+	if (dup2(devnull, 0) < 0 || dup2(out_w, 1) < 0 || dup2(devnull, 2) < 0)
+		goto fail;
+	setrlimit(RLIMIT_CORE, &no_core);
+	/* Signals the parent ignores would stay ignored across exec. */
+	signal(SIGPIPE, SIG_DFL);
+	execv(argv[0], (char *const *)argv);
+fail:
+	e = errno;
+	if (write(err_w, &e, sizeof(e)) < 0) {
+		/* nothing more to do */
+	}
+	_exit(127);
+}
+
+cd_err cd_spawn_capture(const char *const *argv, int timeout_ms, size_t max_out, char **out,
+			size_t *out_len, int *exit_code)
+{
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, devnull, status = 0, exec_errno = 0;
+	int exited = 0, eof = 0, over = 0, timed_out = 0;
+	int64_t deadline;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	pid_t pid;
+	cd_err e;
+
+	if (!argv || !argv[0])
+		return CD_ERR_INVALID;
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0)
+		return CD_ERR_IO;
+	if (pipe(outp) != 0 || pipe(errp) != 0)
+		goto io_fail;
+	set_cloexec(outp[0]);
+	set_cloexec(outp[1]);
+	set_cloexec(errp[0]);
+	set_cloexec(errp[1]);
+	pid = fork();
+	if (pid < 0)
+		goto io_fail;
+	if (pid == 0)
+		spawn_child(argv, devnull, outp[1], errp[1]);
+	/* Both sides call setpgid so the group exists before anyone kills it. */
+	setpgid(pid, pid);
+	close(devnull);
+	close(outp[1]);
+	close(errp[1]);
+	devnull = outp[1] = errp[1] = -1;
+	if (read(errp[0], &exec_errno, sizeof(exec_errno)) == (ssize_t)sizeof(exec_errno)) {
+		/* exec failed: the child has already _exit-ed. */
+		waitpid(pid, &status, 0);
+		close(errp[0]);
+		close(outp[0]);
+		return exec_errno == ENOENT || exec_errno == ENOTDIR ? CD_ERR_NOT_FOUND
+		       : exec_errno == EACCES			     ? CD_ERR_DENIED
+								     : CD_ERR_IO;
+	}
+	close(errp[0]);
+	errp[0] = -1;
+
+	deadline = cd_monotonic_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	for (;;) {
+		struct pollfd pfd;
+		int64_t left = deadline - cd_monotonic_ms();
+		siginfo_t si;
+
+		if (!exited) {
+			/* Notice the exit without reaping, so the pid (and the
+			 * group id) cannot be reused before the group is killed. */
+			memset(&si, 0, sizeof(si));
+			if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)
+				exited = 1;
+		}
+		if (eof && exited)
+			break;
+		if (left <= 0) {
+			timed_out = !exited;
+			break;
+		}
+		pfd.fd = outp[0];
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (eof || poll(&pfd, 1, (int)(left < 50 ? left : 50)) <= 0) {
+			if (eof)
+				cd_sleep_ms(left < 10 ? (int)left : 10);
+			else if (exited)
+				break; /* exited, and what it left in the pipe is read */
+			continue;
+		}
+		if (cap - len < 4097) {
+			size_t ncap = cap ? cap * 2 : 16384;
+			char *nb = realloc(buf, ncap);
+			if (!nb) {
+				over = -1;
+				break;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		{
+			ssize_t n = read(outp[0], buf + len, 4096);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				eof = 1;
+				continue;
+			}
+			len += (size_t)n;
+			if (len > max_out) {
+				len = max_out;
+				over = 1;
+				break;
+			}
+		}
+	}
+	/* Whatever the child started goes with it. */
+	kill(-pid, SIGKILL);
+	if (!exited)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	close(outp[0]);
+	if (over < 0) {
+		free(buf);
+		return CD_ERR_NOMEM;
+	}
+	if (!buf && !(buf = malloc(1)))
+		return CD_ERR_NOMEM;
+	buf[len] = '\0';
+	if (timed_out) {
+		e = CD_ERR_TIMEOUT;
+		*exit_code = -1;
+	} else if (over) {
+		e = CD_ERR_LIMIT;
+		*exit_code = -1;
+	} else if (WIFSIGNALED(status)) {
+		e = CD_ERR_CRASH;
+		*exit_code = WTERMSIG(status);
+	} else {
+		e = CD_OK;
+		*exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	}
+	*out = buf;
+	*out_len = len;
+	return e;
+
+io_fail:
+	if (devnull >= 0)
+		close(devnull);
+	if (outp[0] >= 0)
+		close(outp[0]);
+	if (outp[1] >= 0)
+		close(outp[1]);
+	if (errp[0] >= 0)
+		close(errp[0]);
+	if (errp[1] >= 0)
+		close(errp[1]);
+	return CD_ERR_IO;
+}
+
+FILE *cd_take_stdout(void)
+{
+	FILE *f;
+	int fd;
+	fflush(stdout);
+	fd = dup(1);
+	if (fd < 0)
+		return NULL;
+	set_cloexec(fd);
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return NULL;
+	}
+	if (dup2(2, 1) < 0) {
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
+void *cd_lib_open(const char *path, char *err, size_t errlen)
+{
+	void *h;
+	dlerror();
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!h && err && errlen) {
+		const char *m = dlerror();
+		snprintf(err, errlen, "%s", m ? m : "dlopen failed");
+	}
+	return h;
+}
+
+void *cd_lib_sym(void *lib, const char *name)
+{
+	return lib ? dlsym(lib, name) : NULL;
+}
+
+void cd_lib_close(void *lib)
+{
+	if (lib)
+		dlclose(lib);
 }

@@ -4,6 +4,8 @@
 #include "platform.h"
 
 #include <windows.h>
+#include <fcntl.h>
+#include <io.h>
 #include <psapi.h>
 #include <shellapi.h>
 #include <stdlib.h>
@@ -378,4 +380,337 @@ const char *cd_getenv(const char *name)
 		return cache[ncache++].value;
 	}
 	return NULL;
+}
+
+/* ---- isolating vendor code ---- */
+
+char *cd_self_exe(void)
+{
+	DWORD cap = MAX_PATH;
+	for (;;) {
+		wchar_t *w = malloc((size_t)cap * sizeof(wchar_t));
+		DWORD n;
+		char *u;
+		if (!w)
+			return NULL;
+		n = GetModuleFileNameW(NULL, w, cap);
+		if (n == 0) {
+			free(w);
+			return NULL;
+		}
+		if (n < cap) {
+			u = cd_utf8_from_w(w);
+			free(w);
+			return u;
+		}
+		free(w);
+		if (cap >= 32768)
+			return NULL;
+		cap *= 2;
+	}
+}
+
+/* Appends one argument to a command line, quoted so that CommandLineToArgvW
+ * (and the C runtime) give it back unchanged. */
+static int quote_arg(wchar_t **cmd, size_t *len, size_t *cap, const wchar_t *arg)
+{
+	size_t need = wcslen(arg) * 2 + 4;
+	const wchar_t *p;
+	size_t bs;
+	if (*len + need + 1 > *cap) {
+		size_t ncap = (*len + need + 1) * 2;
+		wchar_t *n = realloc(*cmd, ncap * sizeof(wchar_t));
+		if (!n)
+			return -1;
+		*cmd = n;
+		*cap = ncap;
+	}
+	if (*len)
+		(*cmd)[(*len)++] = L' ';
+	(*cmd)[(*len)++] = L'"';
+	for (p = arg;; p++) {
+		for (bs = 0; *p == L'\\'; p++)
+			bs++;
+		if (!*p) {
+			/* Backslashes before the closing quote are doubled. */
+			while (bs--) {
+				(*cmd)[(*len)++] = L'\\';
+				(*cmd)[(*len)++] = L'\\';
+			}
+			break;
+		}
+		if (*p == L'"') {
+			while (bs--) {
+				(*cmd)[(*len)++] = L'\\';
+				(*cmd)[(*len)++] = L'\\';
+			}
+			(*cmd)[(*len)++] = L'\\';
+		} else {
+			while (bs--)
+				(*cmd)[(*len)++] = L'\\';
+		}
+		(*cmd)[(*len)++] = *p;
+	}
+	(*cmd)[(*len)++] = L'"';
+	(*cmd)[*len] = 0;
+	return 0;
+}
+
+struct spawn_reader {
+	HANDLE pipe, process;
+	char *buf;
+	size_t len, cap, max;
+	int over, nomem;
+};
+
+static DWORD WINAPI spawn_read(LPVOID p)
+{
+	struct spawn_reader *r = p;
+	for (;;) {
+		DWORD got = 0;
+		if (r->cap - r->len < 4097) {
+			size_t ncap = r->cap ? r->cap * 2 : 16384;
+			char *nb = realloc(r->buf, ncap);
+			if (!nb) {
+				r->nomem = 1;
+				TerminateProcess(r->process, 1);
+				return 0;
+			}
+			r->buf = nb;
+			r->cap = ncap;
+		}
+		if (!ReadFile(r->pipe, r->buf + r->len, 4096, &got, NULL) || got == 0)
+			return 0;
+		r->len += got;
+		if (r->len > r->max) {
+			r->len = r->max;
+			r->over = 1;
+			TerminateProcess(r->process, 1);
+			return 0;
+		}
+	}
+}
+
+cd_err cd_spawn_capture(const char *const *argv, int timeout_ms, size_t max_out, char **out,
+			size_t *out_len, int *exit_code)
+{
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+	JOBOBJECT_EXTENDED_LIMIT_INFORMATION jl;
+	STARTUPINFOW si;
+	PROCESS_INFORMATION pi;
+	struct spawn_reader r;
+	HANDLE out_r = NULL, out_w = NULL, nul = INVALID_HANDLE_VALUE, job = NULL, reader = NULL;
+	wchar_t *exe = NULL, *cmd = NULL;
+	size_t clen = 0, ccap = 0;
+	DWORD code = 0, w;
+	UINT old_mode;
+	cd_err e = CD_ERR_IO;
+	int i, started = 0;
+
+	if (!argv || !argv[0])
+		return CD_ERR_INVALID;
+	memset(&r, 0, sizeof(r));
+	memset(&pi, 0, sizeof(pi));
+	exe = cd_w_from_utf8(argv[0]);
+	if (!exe)
+		return CD_ERR_NOMEM;
+	for (i = 0; argv[i]; i++) {
+		wchar_t *wa = cd_w_from_utf8(argv[i]);
+		int bad = !wa || quote_arg(&cmd, &clen, &ccap, wa) != 0;
+		free(wa);
+		if (bad) {
+			e = CD_ERR_NOMEM;
+			goto done;
+		}
+	}
+	if (!CreatePipe(&out_r, &out_w, &sa, 0))
+		goto done;
+	SetHandleInformation(out_r, HANDLE_FLAG_INHERIT, 0);
+	nul = CreateFileW(L"NUL", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa,
+			  OPEN_EXISTING, 0, NULL);
+	if (nul == INVALID_HANDLE_VALUE)
+		goto done;
+
+	/* A job kills everything the child starts, and makes a crash end the
+	 * process at once instead of waiting on an error-report dialog. */
+	job = CreateJobObjectW(NULL, NULL);
+	if (job) {
+		memset(&jl, 0, sizeof(jl));
+		jl.BasicLimitInformation.LimitFlags =
+			JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION;
+		SetInformationJobObject(job, JobObjectExtendedLimitInformation, &jl, sizeof(jl));
+	}
+
+	memset(&si, 0, sizeof(si));
+	si.cb = sizeof(si);
+	si.dwFlags = STARTF_USESTDHANDLES;
+	si.hStdInput = nul;
+	si.hStdOutput = out_w;
+	si.hStdError = nul;
+	/* The error mode is inherited: no crash or missing-DLL dialogs. */
+	old_mode = SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX);
+	if (!CreateProcessW(exe, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, NULL, NULL,
+			    &si, &pi)) {
+		DWORD err = GetLastError();
+		SetErrorMode(old_mode);
+		e = err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND ? CD_ERR_NOT_FOUND
+		    : err == ERROR_ACCESS_DENIED				 ? CD_ERR_DENIED
+										 : CD_ERR_IO;
+		goto done;
+	}
+	SetErrorMode(old_mode);
+	started = 1;
+	/* Fails when cadoctor itself runs in a job that forbids nesting
+	 * (Windows 7): the child then still runs, only without the job. */
+	if (job && !AssignProcessToJobObject(job, pi.hProcess)) {
+		CloseHandle(job);
+		job = NULL;
+	}
+	CloseHandle(out_w);
+	out_w = NULL;
+
+	r.pipe = out_r;
+	r.process = pi.hProcess;
+	r.max = max_out;
+	reader = CreateThread(NULL, 0, spawn_read, &r, 0, NULL);
+	if (!reader) {
+		TerminateProcess(pi.hProcess, 1);
+		ResumeThread(pi.hThread);
+		WaitForSingleObject(pi.hProcess, INFINITE);
+		goto done;
+	}
+	ResumeThread(pi.hThread);
+
+	w = WaitForSingleObject(pi.hProcess, timeout_ms > 0 ? (DWORD)timeout_ms : 0);
+	if (w != WAIT_OBJECT_0) {
+		if (job)
+			TerminateJobObject(job, 1);
+		TerminateProcess(pi.hProcess, 1);
+		WaitForSingleObject(pi.hProcess, 5000);
+	}
+	/* Anything the child started dies with the job, closing the pipe. */
+	if (job) {
+		TerminateJobObject(job, 1);
+		CloseHandle(job);
+		job = NULL;
+	}
+	if (WaitForSingleObject(reader, 2000) != WAIT_OBJECT_0) {
+		/* Something outside the job still holds the pipe open. */
+		CancelSynchronousIo(reader);
+		WaitForSingleObject(reader, INFINITE);
+	}
+	CloseHandle(reader);
+	GetExitCodeProcess(pi.hProcess, &code);
+
+	if (r.nomem) {
+		e = CD_ERR_NOMEM;
+		goto done;
+	}
+	if (!r.buf && !(r.buf = malloc(1))) {
+		e = CD_ERR_NOMEM;
+		goto done;
+	}
+	r.buf[r.len] = '\0';
+	if (w != WAIT_OBJECT_0) {
+		e = CD_ERR_TIMEOUT;
+		*exit_code = -1;
+	} else if (r.over) {
+		e = CD_ERR_LIMIT;
+		*exit_code = -1;
+	} else if (code >= 0xC0000000UL) {
+		/* An NTSTATUS error (0xC0000005 access violation, ...). */
+		e = CD_ERR_CRASH;
+		*exit_code = (int)code;
+	} else {
+		e = CD_OK;
+		*exit_code = (int)code;
+	}
+	*out = r.buf;
+	*out_len = r.len;
+	r.buf = NULL;
+
+done:
+	if (started) {
+		CloseHandle(pi.hThread);
+		CloseHandle(pi.hProcess);
+	}
+	if (job)
+		CloseHandle(job);
+	if (out_r)
+		CloseHandle(out_r);
+	if (out_w)
+		CloseHandle(out_w);
+	if (nul != INVALID_HANDLE_VALUE)
+		CloseHandle(nul);
+	free(r.buf);
+	free(exe);
+	free(cmd);
+	return e;
+}
+
+FILE *cd_take_stdout(void)
+{
+	FILE *f;
+	int fd;
+	fflush(stdout);
+	fd = _dup(_fileno(stdout));
+	if (fd < 0)
+		return NULL;
+	_setmode(fd, _O_BINARY);
+	f = _fdopen(fd, "wb");
+	if (!f) {
+		_close(fd);
+		return NULL;
+	}
+	if (_dup2(_fileno(stderr), _fileno(stdout)) != 0) {
+		fclose(f);
+		return NULL;
+	}
+	/* Code that writes to the OS handle rather than through the C runtime. */
+	SetStdHandle(STD_OUTPUT_HANDLE, GetStdHandle(STD_ERROR_HANDLE));
+	return f;
+}
+
+void *cd_lib_open(const char *path, char *err, size_t errlen)
+{
+	wchar_t *w = cd_w_from_utf8(path);
+	HMODULE h = NULL;
+	DWORD code = 0;
+	if (w) {
+		/* Vendor DLLs load their own dependencies from beside them. */
+		h = LoadLibraryExW(w, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
+		if (!h)
+			code = GetLastError();
+	}
+	free(w);
+	if (!h && err && errlen) {
+		wchar_t msg[512];
+		char *u = NULL;
+		if (code && FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+					   code, 0, msg, 512, NULL))
+			u = cd_utf8_from_w(msg);
+		if (u) {
+			char *t = cd_trim(u);
+			snprintf(err, errlen, "LoadLibrary error %lu: %s", (unsigned long)code, t);
+		} else {
+			snprintf(err, errlen, "LoadLibrary error %lu", (unsigned long)code);
+		}
+		free(u);
+	}
+	return (void *)h;
+}
+
+void *cd_lib_sym(void *lib, const char *name)
+{
+	FARPROC p = lib ? GetProcAddress((HMODULE)lib, name) : NULL;
+	void *v;
+	/* A function pointer through memcpy: the two have one size here. */
+	memcpy(&v, &p, sizeof(v));
+	return v;
+}
+
+void cd_lib_close(void *lib)
+{
+	if (lib)
+		FreeLibrary((HMODULE)lib);
 }

@@ -5,6 +5,7 @@
 extern const struct cd_probe cd_probe_posix_host;
 extern const struct cd_probe cd_probe_posix_p11kit;
 extern const struct cd_probe cd_probe_posix_nss;
+extern const struct cd_probe cd_probe_pkcs11_tokens;
 extern const struct cd_probe cd_probe_posix_pcscd;
 extern const struct cd_probe cd_probe_posix_dpkg;
 extern const struct cd_probe cd_probe_posix_browsers;
@@ -15,6 +16,7 @@ static const struct cd_probe *const probes[] = {
 	&cd_probe_posix_host,
 	&cd_probe_posix_p11kit,
 	&cd_probe_posix_nss,
+	&cd_probe_pkcs11_tokens, /* after the probes that find the modules */
 	&cd_probe_posix_pcscd,
 	&cd_probe_posix_dpkg,
 	&cd_probe_posix_browsers,

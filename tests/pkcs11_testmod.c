@@ -1,0 +1,311 @@
+/* A PKCS#11 module that misbehaves on purpose, for tests/integration/
+ * probe_pkcs11.sh. The behaviour comes from the name of the file it was
+ * loaded from (the test copies the one library to several names):
+ *   *locked*     one token whose user PIN is locked
+ *   *finaltry*   one token on its final PIN try (count low too)
+ *   *crash*      crashes in C_GetSlotList
+ *   *hang*       hangs in C_GetTokenInfo (after C_GetInfo answered)
+ *   *initfail*   C_Initialize returns CKR_DEVICE_ERROR
+ *   *manyslots*  announces 1 slot, then writes and returns 3
+ *   *badcerts*   besides the files below, serves a malformed certificate,
+ *                a zero-length value and a certificate cut short
+ *   *empty*      one initialised token with no certificate at all
+ * Every token serves the DER files listed in CD_P11TEST_CERTS (colon
+ * separated) as certificate objects, except *empty*. Every variant prints junk
+ * that looks like worker records to stdout in C_Initialize: the reader must
+ * not take it for facts. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probes/pkcs11_min.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+static const char *variant(void)
+{
+	static char name[256];
+	Dl_info di;
+	const char *base;
+	if (name[0])
+		return name;
+	if (!dladdr((void *)variant, &di) || !di.dli_fname)
+		return "";
+	base = strrchr(di.dli_fname, '/');
+	snprintf(name, sizeof(name), "%s", base ? base + 1 : di.dli_fname);
+	return name;
+}
+
+static int is(const char *what)
+{
+	return strstr(variant(), what) != NULL;
+}
+
+static void pad(CK_UTF8CHAR *dst, size_t n, const char *s)
+{
+	size_t l = strlen(s);
+	memset(dst, ' ', n);
+	memcpy(dst, s, l < n ? l : n);
+}
+
+/* ---- certificate objects ---- */
+struct obj {
+	unsigned char *value;
+	size_t len;
+	char label[64];
+};
+static struct obj objs[64];
+static size_t nobjs, found_pos;
+static int initialized;
+
+static void add_obj(const unsigned char *v, size_t n, const char *label)
+{
+	if (nobjs >= 64)
+		return;
+	objs[nobjs].value = malloc(n ? n : 1);
+	if (n)
+		memcpy(objs[nobjs].value, v, n);
+	objs[nobjs].len = n;
+	snprintf(objs[nobjs].label, sizeof(objs[nobjs].label), "%s", label);
+	nobjs++;
+}
+
+static void load_objs(void)
+{
+	const char *env = getenv("CD_P11TEST_CERTS");
+	char *list, *p, *save = NULL;
+	nobjs = 0;
+	if (is("empty"))
+		return;
+	if (env && *env) {
+		list = strdup(env);
+		for (p = strtok_r(list, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
+			FILE *f = fopen(p, "rb");
+			unsigned char buf[65536];
+			size_t n;
+			const char *b = strrchr(p, '/');
+			if (!f)
+				continue;
+			n = fread(buf, 1, sizeof(buf), f);
+			fclose(f);
+			add_obj(buf, n, b ? b + 1 : p);
+		}
+		free(list);
+	}
+	if (is("badcerts")) {
+		static const unsigned char junk[] = { 0x30, 0x82, 0x7f, 0xff, 0x02, 0x01, 0x00, 0xde, 0xad };
+		add_obj(junk, sizeof(junk), "malformed");
+		add_obj(NULL, 0, "zero-length");
+		if (nobjs > 0 && objs[0].len > 40)
+			add_obj(objs[0].value, objs[0].len / 2, "cut-short");
+	}
+}
+
+/* ---- the functions ---- */
+static CK_RV C_Initialize(CK_VOID_PTR a)
+{
+	(void)a;
+	printf("vendor debug: init\ncert\tslot=0\tvalue=3000\nend\n");
+	fflush(stdout);
+	if (is("initfail"))
+		return CKR_DEVICE_ERROR;
+	if (initialized)
+		return CKR_CRYPTOKI_ALREADY_INITIALIZED;
+	initialized = 1;
+	load_objs();
+	return CKR_OK;
+}
+
+static CK_RV C_Finalize(CK_VOID_PTR r)
+{
+	(void)r;
+	initialized = 0;
+	return CKR_OK;
+}
+
+static CK_RV C_GetInfo(CK_INFO *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->cryptokiVersion.major = 2;
+	i->cryptokiVersion.minor = 40;
+	pad(i->manufacturerID, sizeof(i->manufacturerID), "cadoctor tests");
+	pad(i->libraryDescription, sizeof(i->libraryDescription), variant());
+	i->libraryVersion.major = 1;
+	i->libraryVersion.minor = 7;
+	return CKR_OK;
+}
+
+static CK_RV C_GetSlotList(CK_BBOOL present, CK_SLOT_ID *list, CK_ULONG *n)
+{
+	(void)present;
+	if (is("crash")) {
+		volatile int *p = NULL;
+		*p = 1;
+		raise(SIGSEGV);
+	}
+	if (is("manyslots")) {
+		/* Announces one slot, then writes three. */
+		if (list) {
+			list[0] = 1;
+			list[1] = 2;
+			list[2] = 3;
+			*n = 3;
+		} else {
+			*n = 1;
+		}
+		return CKR_OK;
+	}
+	if (!list) {
+		*n = 1;
+		return CKR_OK;
+	}
+	if (*n < 1) {
+		*n = 1;
+		return CKR_BUFFER_TOO_SMALL;
+	}
+	list[0] = 1;
+	*n = 1;
+	return CKR_OK;
+}
+
+static CK_RV C_GetSlotInfo(CK_SLOT_ID id, CK_SLOT_INFO *s)
+{
+	char d[64];
+	memset(s, 0, sizeof(*s));
+	snprintf(d, sizeof(d), "test slot %lu", (unsigned long)id);
+	pad(s->slotDescription, sizeof(s->slotDescription), d);
+	pad(s->manufacturerID, sizeof(s->manufacturerID), "cadoctor tests");
+	s->flags = CKF_TOKEN_PRESENT | CKF_REMOVABLE_DEVICE | CKF_HW_SLOT;
+	return CKR_OK;
+}
+
+static CK_RV C_GetTokenInfo(CK_SLOT_ID id, CK_TOKEN_INFO *t)
+{
+	char serial[32];
+	if (is("hang"))
+		for (;;)
+			sleep(60);
+	memset(t, 0, sizeof(*t));
+	pad(t->label, sizeof(t->label), is("locked") ? "测试锁 locked" : variant());
+	pad(t->manufacturerID, sizeof(t->manufacturerID), "cadoctor tests");
+	pad(t->model, sizeof(t->model), "TestKey 3000");
+	snprintf(serial, sizeof(serial), "SN%lu-%.8s", (unsigned long)id, variant() + 8);
+	pad(t->serialNumber, sizeof(t->serialNumber), serial);
+	t->flags = CKF_TOKEN_INITIALIZED | CKF_LOGIN_REQUIRED | CKF_USER_PIN_INITIALIZED;
+	if (is("locked"))
+		t->flags |= CKF_USER_PIN_LOCKED;
+	if (is("finaltry"))
+		t->flags |= CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_COUNT_LOW;
+	return CKR_OK;
+}
+
+static CK_RV C_OpenSession(CK_SLOT_ID id, CK_FLAGS f, CK_VOID_PTR app, CK_NOTIFY n, CK_SESSION_HANDLE *h)
+{
+	(void)id;
+	(void)app;
+	(void)n;
+	if (!(f & CKF_SERIAL_SESSION))
+		return CKR_SESSION_PARALLEL_NOT_SUPPORTED;
+	if (f & CKF_RW_SESSION)
+		return CKR_ARGUMENTS_BAD; /* the reader must only read */
+	*h = 7;
+	return CKR_OK;
+}
+
+static CK_RV C_CloseSession(CK_SESSION_HANDLE h)
+{
+	(void)h;
+	return CKR_OK;
+}
+
+static CK_RV C_FindObjectsInit(CK_SESSION_HANDLE h, CK_ATTRIBUTE *t, CK_ULONG n)
+{
+	(void)h;
+	(void)t;
+	(void)n;
+	found_pos = 0;
+	return CKR_OK;
+}
+
+static CK_RV C_FindObjects(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE *o, CK_ULONG max, CK_ULONG *n)
+{
+	(void)h;
+	*n = 0;
+	while (found_pos < nobjs && *n < max)
+		o[(*n)++] = (CK_OBJECT_HANDLE)(++found_pos);
+	return CKR_OK;
+}
+
+static CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE h)
+{
+	(void)h;
+	return CKR_OK;
+}
+
+static CK_RV C_GetAttributeValue(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE *t, CK_ULONG n)
+{
+	CK_ULONG i;
+	CK_RV rv = CKR_OK;
+	(void)h;
+	if (o < 1 || o > nobjs)
+		return CKR_ARGUMENTS_BAD;
+	for (i = 0; i < n; i++) {
+		const struct obj *ob = &objs[o - 1];
+		const void *v;
+		size_t len;
+		unsigned char id = (unsigned char)o;
+		if (t[i].type == CKA_VALUE) {
+			v = ob->value;
+			len = ob->len;
+		} else if (t[i].type == CKA_LABEL) {
+			v = ob->label;
+			len = strlen(ob->label);
+		} else if (t[i].type == CKA_ID) {
+			v = &id;
+			len = 1;
+		} else {
+			t[i].ulValueLen = CK_UNAVAILABLE_INFORMATION;
+			rv = CKR_ATTRIBUTE_TYPE_INVALID;
+			continue;
+		}
+		if (!t[i].pValue) {
+			t[i].ulValueLen = len;
+		} else if (t[i].ulValueLen < len) {
+			t[i].ulValueLen = CK_UNAVAILABLE_INFORMATION;
+			rv = CKR_BUFFER_TOO_SMALL;
+		} else {
+			if (len)
+				memcpy(t[i].pValue, v, len);
+			t[i].ulValueLen = len;
+		}
+	}
+	return rv;
+}
+
+static CK_FUNCTION_LIST list = {
+	.version = { 2, 40 },
+	.C_Initialize = C_Initialize,
+	.C_Finalize = C_Finalize,
+	.C_GetInfo = C_GetInfo,
+	.C_GetSlotList = C_GetSlotList,
+	.C_GetSlotInfo = C_GetSlotInfo,
+	.C_GetTokenInfo = C_GetTokenInfo,
+	.C_OpenSession = C_OpenSession,
+	.C_CloseSession = C_CloseSession,
+	.C_GetAttributeValue = C_GetAttributeValue,
+	.C_FindObjectsInit = C_FindObjectsInit,
+	.C_FindObjects = C_FindObjects,
+	.C_FindObjectsFinal = C_FindObjectsFinal,
+};
+
+EXPORT CK_RV C_GetFunctionList(CK_FUNCTION_LIST **pp);
+EXPORT CK_RV C_GetFunctionList(CK_FUNCTION_LIST **pp)
+{
+	list.C_GetFunctionList = C_GetFunctionList;
+	*pp = &list;
+	return CKR_OK;
+}
