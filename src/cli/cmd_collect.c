@@ -1,10 +1,12 @@
 /* cadoctor collect -o FILE: save this machine's facts as a snapshot (SQLite),
  * or as readable text when FILE ends in .txt or is "-". */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/facts.h"
 #include "../core/i18n.h"
+#include "../core/redact.h"
 #include "../core/util.h"
 #include "../platform/platform.h"
 #include "scanopts.h"
@@ -96,13 +98,14 @@ static int is_text_name(const char *path)
 int cmd_collect(int argc, char **argv)
 {
 	static const struct cli_opt opts[] = {
-		SCAN_COMMON_OPTS, CLI_COMMON_OPTS, {"output", 'o', 1, 'o'}, {NULL, 0, 0, 0},
+		SCAN_COMMON_OPTS, CLI_COMMON_OPTS, {"output", 'o', 1, 'o'},
+		{"snapshot", 0, 1, 's'}, {"no-redact", 0, 0, 'n'}, {NULL, 0, 0, 0},
 	};
 	struct scan_cli s;
 	struct cli_args a;
 	struct cd_facts *f = NULL;
-	const char *output = NULL;
-	int id, rc;
+	const char *output = NULL, *snapshot = NULL;
+	int id, rc, redact = 1;
 
 	scan_cli_init(&s);
 	cli_args_init(&a, argc, argv);
@@ -110,6 +113,14 @@ int cmd_collect(int argc, char **argv)
 		int h;
 		if (id == 'o') {
 			output = a.arg;
+			continue;
+		}
+		if (id == 's') {
+			snapshot = a.arg;
+			continue;
+		}
+		if (id == 'n') {
+			redact = 0;
 			continue;
 		}
 		if (id == OPT_HELP) {
@@ -129,9 +140,39 @@ int cmd_collect(int argc, char **argv)
 	}
 	if (!output)
 		return usage_error("collect", "%s", cd_tr(S_ERR_NEED_OUTPUT));
-	rc = scan_cli_collect(&s, &f);
-	if (rc)
-		return rc;
+	if (snapshot && (s.opts.root || s.opts.only_probes || s.opts.n_net_targets))
+		return usage_error("collect", "%s", cd_tr(S_ERR_SNAPSHOT_AND_COLLECT));
+	if (snapshot) {
+		/* an existing snapshot, written again (redacted) for support */
+		struct cd_diag d;
+		cd_err e;
+		char ver[16];
+		cd_diag_clear(&d);
+		e = cd_facts_load(snapshot, &f, &d);
+		if (e) {
+			err_diag(&d);
+			return exit_for_error(e);
+		}
+		/* loaded into this cadoctor's schema (text facts carry no version) */
+		snprintf(ver, sizeof(ver), "%d", CD_FACTS_SCHEMA_VERSION);
+		if (cd_facts_set_meta(f, "schema_version", ver) != CD_OK) {
+			cd_facts_free(f);
+			return CD_EXIT_INTERNAL;
+		}
+	} else {
+		rc = scan_cli_collect(&s, &f);
+		if (rc)
+			return rc;
+	}
+	/* Snapshots are what users send to support: no personal data unless asked. */
+	if (redact && cd_redact_facts(f) != CD_OK) {
+		cd_facts_free(f);
+		err_printf("cadoctor: %s\n", cd_tr(S_ERR_REDACT));
+		return CD_EXIT_INTERNAL;
+	}
+	if (!redact && !cli_quiet)
+		err_printf("%s\n", cd_tr(S_SNAPSHOT_UNREDACTED));
+	rc = CD_EXIT_OK;
 	if (is_text_name(output)) {
 		struct cd_buf b;
 		cd_buf_init(&b, 0);

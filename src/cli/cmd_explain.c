@@ -252,13 +252,14 @@ static int list_symptoms(sqlite3 *db, int en)
 int cmd_explain(int argc, char **argv)
 {
 	static const struct cli_opt opts[] = {
-		CLI_COMMON_OPTS, {"list", 0, 0, 'l'}, {"rules", 0, 1, 'r'}, {NULL, 0, 0, 0},
+		CLI_COMMON_OPTS, {"list", 0, 0, 'l'}, {"rules", 0, 1, 'r'}, {"code", 0, 1, 'c'},
+		{NULL, 0, 0, 0},
 	};
 	struct cli_args a;
 	struct cd_buf text;
 	struct cd_facts *f;
 	struct hit hits[MAX_HITS];
-	const char *dir = NULL;
+	const char *dir = NULL, *code = NULL;
 	char *folded;
 	int list = 0, id, rc, nhits = 0, i, en = cd_get_lang() == CD_LANG_EN;
 	sqlite3 *db;
@@ -275,6 +276,8 @@ int cmd_explain(int argc, char **argv)
 			list = 1;
 		} else if (id == 'r') {
 			dir = a.arg;
+		} else if (id == 'c') {
+			code = a.arg;
 		} else if (id == OPT_HELP) {
 			out_printf("%s\n", cd_tr(S_HELP_EXPLAIN));
 			cd_buf_release(&text);
@@ -285,7 +288,7 @@ int cmd_explain(int argc, char **argv)
 		}
 	}
 	en = cd_get_lang() == CD_LANG_EN;
-	if (!list && !text.len) {
+	if (!list && !text.len && !code) {
 		cd_buf_release(&text);
 		return usage_error("explain", "%s", cd_tr(S_HELP_EXPLAIN));
 	}
@@ -299,6 +302,12 @@ int cmd_explain(int argc, char **argv)
 		return rc;
 	}
 	db = cd_facts_db(f);
+	if (code) { /* a support code read out by a user: explain_code.c */
+		rc = explain_support_code(f, code);
+		cd_facts_free(f);
+		cd_buf_release(&text);
+		return rc;
+	}
 	if (list) {
 		rc = list_symptoms(db, en);
 		cd_facts_free(f);

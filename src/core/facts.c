@@ -614,7 +614,12 @@ cd_err cd_facts_dump_text(struct cd_facts *f, struct cd_buf *b)
 {
 	size_t i;
 	int c;
+	char *redacted = cd_facts_get_meta(f, "redacted");
 	cd_buf_adds(b, "Format: cadoctor-facts 1\n");
+	/* the header's other fields load as meta: a redacted snapshot stays marked */
+	if (redacted)
+		cd_buf_addf(b, "redacted: %s\n", redacted);
+	free(redacted);
 	for (i = 1; fact_tables[i]; i++) {
 		sqlite3_stmt *st;
 		char *q = cd_aprintf("SELECT * FROM main.\"%s\"", fact_tables[i]);

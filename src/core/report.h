@@ -31,4 +31,20 @@ cd_err cd_report_html(const struct cd_report_in *in, struct cd_buf *out);
 /* 0, 1 or 2 from the findings (docs/exit-codes.md). */
 int cd_results_exit_code(const struct cd_results *res);
 
+/* One entry of the repair history shown in reports ("repairs" in the JSON):
+ * a repair that was applied, failed or undone, with the id that undoes it. */
+struct cd_repair_record {
+	const char *undo_id;    /* what `cadoctor undo` takes: the journal's run id */
+	const char *applied_at; /* UTC, "2025-11-22T01:02:03Z" */
+	const char *rule;       /* rule whose finding it repaired */
+	const char *kind;       /* action kind (actions.c) */
+	const char *status;     /* "applied", "failed", "undone" */
+	const char *describe[CD_LANG_COUNT];
+};
+
+/* The repair history of the machine the facts describe. PLACEHOLDER: the
+ * repair journal (SQLite) is being built; until it is, this returns 0
+ * records and reports show an empty history (report_repairs.c). */
+size_t cd_report_repairs(struct cd_facts *f, const struct cd_repair_record **out);
+
 #endif

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "facts.h"
+#include "redact.h"
 #include "report.h"
+#include "supportcode.h"
 #include "util.h"
 
 int cd_results_exit_code(const struct cd_results *res)
@@ -141,6 +143,33 @@ static cJSON *finding_json(const struct cd_finding *fd)
 	return o;
 }
 
+/* For the help desk: the support code, whether personal data was redacted,
+ * and the repair history (empty until the repair journal exists). */
+static void add_helpdesk(cJSON *root, const struct cd_report_in *in)
+{
+	const struct cd_repair_record *rec;
+	char code[CD_SUPPORT_CODE_MAX];
+	size_t i, n = cd_report_repairs(in->facts, &rec);
+	cJSON *arr;
+
+	if (cd_support_code_for(in->facts, in->res, code, sizeof(code)) == CD_OK)
+		cJSON_AddStringToObject(root, "support_code", code);
+	cJSON_AddBoolToObject(root, "redacted", cd_facts_redacted(in->facts));
+	arr = cJSON_AddArrayToObject(root, "repairs");
+	for (i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "undo_id", rec[i].undo_id ? rec[i].undo_id : "");
+		if (rec[i].applied_at)
+			cJSON_AddStringToObject(o, "applied_at", rec[i].applied_at);
+		if (rec[i].rule)
+			cJSON_AddStringToObject(o, "rule", rec[i].rule);
+		cJSON_AddStringToObject(o, "kind", rec[i].kind ? rec[i].kind : "");
+		cJSON_AddStringToObject(o, "status", rec[i].status ? rec[i].status : "");
+		cJSON_AddItemToObject(o, "description", lang_pair((char *const *)rec[i].describe));
+		cJSON_AddItemToArray(arr, o);
+	}
+}
+
 static cJSON *build(const struct cd_report_in *in)
 {
 	const struct cd_results *res = in->res;
@@ -200,6 +229,7 @@ static cJSON *build(const struct cd_report_in *in)
 		cJSON_AddStringToObject(e, "message", d->msg);
 		cJSON_AddItemToArray(arr, e);
 	}
+	add_helpdesk(root, in);
 	return root;
 }
 

@@ -8,6 +8,7 @@
 #include "facts.h"
 #include "i18n.h"
 #include "report.h"
+#include "supportcode.h"
 #include "util.h"
 
 /* Local time of the machine described, from its recorded UTC offset. */
@@ -54,7 +55,7 @@ cd_err cd_report_text(const struct cd_report_in *in, struct cd_buf *b)
 {
 	const struct cd_results *res = in->res;
 	enum cd_lang lang = cd_get_lang();
-	char when[32];
+	char when[32], code[CD_SUPPORT_CODE_MAX];
 	size_t i, r, shown;
 	int64_t nerr;
 	sqlite3_stmt *st;
@@ -122,5 +123,10 @@ cd_err cd_report_text(const struct cd_report_in *in, struct cd_buf *b)
 	}
 	if (any_repair)
 		cd_buf_addf(b, "%s\n", cd_tr(S_REPORT_REPAIR_HINT));
+	/* Last, where a person on the phone finds it: the code for the help desk. */
+	if (cd_support_code_for(in->facts, res, code, sizeof(code)) == CD_OK) {
+		cd_buf_addf(b, cd_tr(S_REPORT_SUPPORT_CODE), code);
+		cd_buf_adds(b, "\n");
+	}
 	return cd_buf_str(b) ? CD_OK : CD_ERR_NOMEM;
 }

@@ -77,4 +77,42 @@ timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --disa
   --user-data-dir="$WORK/chrome" --dump-dom "file://$WORK/r.html" >"$WORK/dom.html" 2>/dev/null
 check "rendered DOM has the summary" grep -q 'id="summary"' "$WORK/dom.html"
 check "rendered DOM has a finding" grep -q 'data-rule="system.clock_skew"' "$WORK/dom.html"
+
+# The help desk's page (tests/cli/data/helpdesk_certs.txt): support code and
+# the list of what to do at the top, sections per area, the certificate
+# validity timeline (inline SVG: a bar per certificate, today marked, renewal
+# windows shaded), the repair history; screenshot kept; prints on A4.
+"$CD" scan --snapshot "$SRC/tests/cli/data/helpdesk_certs.txt" --html "$WORK/h.html" --quiet
+shot "$WORK/h.html" "$ART/html_report_helpdesk.png"
+check "help desk page: screenshot taken" test -s "$ART/html_report_helpdesk.png"
+big=$(stat -c %s "$ART/html_report_helpdesk.png" 2>/dev/null || echo 0)
+check "help desk page: not empty" test "$big" -gt $((small * 5))
+timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+  --user-data-dir="$WORK/chrome" --dump-dom "file://$WORK/h.html" >"$WORK/hdom.html" 2>/dev/null
+check "help desk page: summary" grep -q 'id="summary"' "$WORK/hdom.html"
+check "help desk page: what to do, in order" grep -q '<ol class="todo">' "$WORK/hdom.html"
+check "help desk page: support code at the top" grep -q 'id="support-code"' "$WORK/hdom.html"
+check "help desk page: says it is redacted" grep -q 'data-redacted="1"' "$WORK/hdom.html"
+for area in drivers keys browsers system; do
+  check "help desk page: section $area" grep -q "id=\"area-$area\"" "$WORK/hdom.html"
+done
+check "help desk page: timeline" grep -q '<svg id="timeline"' "$WORK/hdom.html"
+check "help desk page: a bar per certificate" test "$(grep -o '<g class="cert ' "$WORK/hdom.html" | wc -l)" = 5
+check "help desk page: today marked" grep -q '<g id="today">' "$WORK/hdom.html"
+check "help desk page: renewal windows shaded" grep -q 'class="window"' "$WORK/hdom.html"
+for state in expired expiring valid future; do
+  check "help desk page: a $state certificate" grep -q "<g class=\"cert $state\">" "$WORK/hdom.html"
+done
+check "help desk page: probe errors" grep -q 'id="probe-errors"' "$WORK/hdom.html"
+check "help desk page: repair history" grep -q 'id="repairs"' "$WORK/hdom.html"
+check "help desk page: no external assets" bash -c "! grep -qiE '<(script|img|link|iframe)[^>]+(src|href)=' '$WORK/h.html'"
+timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+  --user-data-dir="$WORK/chrome" --no-pdf-header-footer --print-to-pdf="$ART/html_report_helpdesk.pdf" \
+  "file://$WORK/h.html" >/dev/null 2>&1
+check "help desk page: prints" test -s "$ART/html_report_helpdesk.pdf"
+check "help desk page: on A4 pages" $PY - "$ART/html_report_helpdesk.pdf" <<'PYEOF'
+import re, sys
+boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]", open(sys.argv[1], "rb").read())
+sys.exit(0 if boxes and all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in boxes) else 1)
+PYEOF
 finish

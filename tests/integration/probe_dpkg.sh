@@ -67,7 +67,7 @@ ok() {
 collect() { # OUT [collect options...]
 	local out=$1
 	shift
-	if ! "$CADOCTOR" collect "$@" --probes linux.dpkg -o "$out" 2>"$out.err"; then
+	if ! "$CADOCTOR" collect "$@" --no-redact --probes linux.dpkg -o "$out" 2>"$out.err"; then
 		sed 's/^/  stderr: /' "$out.err" >&2
 		return 1
 	fi
