@@ -12,7 +12,9 @@ enum cd_exit {
 	CD_EXIT_BAD_INPUT = 65, /* an input file is damaged or invalid (snapshot, rules, JSON) */
 	CD_EXIT_NO_INPUT = 66,  /* an input file does not exist or cannot be read */
 	CD_EXIT_INTERNAL = 70,  /* cadoctor failed (a bug, out of memory) */
-	CD_EXIT_CANT_WRITE = 73 /* an output file cannot be written */
+	CD_EXIT_CANT_WRITE = 73, /* an output file cannot be written */
+	CD_EXIT_LOCKED = 75,    /* repair/undo: another repair or undo holds the journal; try again */
+	CD_EXIT_NOPERM = 77     /* repair/undo: administrator (root) rights are needed */
 };
 
 #endif

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# cadoctor.exe repair and undo under Wine, per test machine (README.md).
+# usage: repair_machines.sh CADOCTOR_EXE SOURCE_DIR [MACHINE...]
+# Default machines: every repair_* machine and the fixtures with planned
+# repairs. For each one, in a fresh prefix built as run_machines.sh builds
+# it, with the whole registry exported by `regedit /E`:
+#   - a dry run (repair) leaves the export byte-identical;
+#   - repair --yes clears what the machine's repair.txt names (Cleared:),
+#     and a re-scan (scan --json) no longer has those findings;
+#   - undo --last brings the export back byte-identical;
+#   - with "Fault: N" in repair.txt, a run stopped hard after N actions
+#     (CADOCTOR_TEST_FAIL_AFTER) is reported interrupted and undo brings the
+#     export back byte-identical.
+# Prints "wine_repair: N passed, N failed" (machines).
+set -uo pipefail
+EXE=$(readlink -f "${1:?usage: repair_machines.sh CADOCTOR_EXE SOURCE_DIR [MACHINE...]}")
+SRC=$(readlink -f "${2:?}")
+shift 2
+HERE=$SRC/tests/wine
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+WINE=${WINE:-wine}
+export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" CADOCTOR_LANG=en
+unset CADOCTOR_TEST_FAIL_AFTER CADOCTOR_FORBID_ACTIONS CADOCTOR_TEST_JOURNAL_DIR
+
+if [ ! -f "$EXE" ]; then
+  echo "wine_repair: $EXE is not built (scripts/run.sh test builds it)" >&2
+  exit 1
+fi
+if ! command -v "$WINE" >/dev/null; then
+  echo "wine_repair: wine is not installed" >&2
+  exit 1
+fi
+machines=("$@")
+if [ ${#machines[@]} -eq 0 ]; then
+  for d in "$HERE"/machines/*/; do
+    m=$(basename "$d")
+    # Machines with a repair.txt, and the fixtures whose findings plan repairs.
+    case $m in
+      repair_*|smartcard_stopped|liaoning_and_other_province|xtx_dll_missing) machines+=("$m") ;;
+    esac
+  done
+fi
+
+WORK=$(mktemp -d)
+cleanup() {
+  WINEPREFIX="$WORK/base" wineserver -k >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+WINEPREFIX="$WORK/base" "$WINE" wineboot -i >/dev/null 2>&1
+WINEPREFIX="$WORK/base" wineserver -w
+
+# The whole registry as regedit exports it. The wineserver of the machine is
+# kept running from the first scan on (wineserver -p): a new one would
+# rewrite Wine's own boot-time keys (display driver dates, device links).
+export_reg() { # OUT
+  rm -f "$1"
+  "$WINE" regedit /E "$(winepath -w "$1")" >/dev/null 2>&1
+  [ -s "$1" ]
+}
+
+# same_after_undo A B: byte-identical, except for one key: the service
+# manager's count of service processes started
+# (HKLM\System\CurrentControlSet\Control\ServiceCurrent, volatile on
+# Windows), which starting a service always increments and nothing resets.
+same_after_undo() {
+  cmp -s "$1" "$2" && return 0
+  "$PY" - "$1" "$2" <<'PY'
+import sys
+def strip(path):
+    text = open(path, "rb").read().decode("utf-16")
+    out, skip = [], False
+    for line in text.split("\r\n"):
+        if line.startswith("["):
+            skip = line.lower() == "[hkey_local_machine\\system\\currentcontrolset\\control\\servicecurrent]"
+        elif skip:
+            continue
+        out.append(line)
+    return out
+sys.exit(strip(sys.argv[1]) != strip(sys.argv[2]))
+PY
+}
+
+passed=0
+failed=0
+for m in "${machines[@]}"; do
+  dir=$HERE/machines/$m
+  pfx=$WORK/$m
+  out=${CADOCTOR_ARTIFACTS:-$WORK}/wine-repair-$m
+  mkdir -p "$out"
+  rm -f "$out"/*
+  cp -a "$WORK/base" "$pfx"
+  export WINEPREFIX=$pfx
+  errs=()
+  fail() { errs+=("$*"); }
+  # The machine, as run_machines.sh builds it.
+  if [ -f "$dir/machine.reg" ]; then
+    "$WINE" regedit /S "$(winepath -w "$dir/machine.reg")" >/dev/null 2>&1 || fail "machine.reg import failed"
+    wineserver -w
+  fi
+  [ -d "$dir/files" ] && cp -a "$dir/files/." "$pfx/drive_c/"
+  if [ -f "$dir/setup.sh" ]; then
+    (cd "$dir" && bash ./setup.sh) >"$out/setup.log" 2>&1 || fail "setup.sh failed (see $out/setup.log)"
+  fi
+  cleared=$(sed -n 's/^Cleared: *//p' "$dir/repair.txt" 2>/dev/null)
+  fault=$(sed -n 's/^Fault: *//p' "$dir/repair.txt" 2>/dev/null)
+
+  # A first scan: whatever Wine itself writes on first use is in place before
+  # the reference export.
+  wineserver -p
+  "$WINE" "$EXE" scan --offline >"$out/scan0.txt" 2>&1
+  export_reg "$out/before.reg" || fail "regedit /E failed"
+
+  # 1. Dry run: the plan, no change.
+  "$WINE" "$EXE" repair --offline >"$out/dry.txt" 2>"$out/dry.err"
+  rc=$?
+  [ "$rc" -lt 64 ] || fail "dry run exited $rc"
+  for r in $cleared; do grep -q "for $r" "$out/dry.txt" || fail "dry run does not plan for $r"; done
+  export_reg "$out/dry.reg" && cmp -s "$out/before.reg" "$out/dry.reg" || fail "dry run changed the registry (diff $out/before.reg $out/dry.reg)"
+
+  # 2. Apply, re-scan.
+  "$WINE" "$EXE" repair --offline --yes >"$out/apply.txt" 2>"$out/apply.err"
+  rc=$?
+  [ "$rc" -lt 64 ] || fail "repair --yes exited $rc"
+  for r in $cleared; do
+    grep -q "Cleared: $r" "$out/apply.txt" || fail "repair --yes did not clear $r"
+  done
+  "$WINE" "$EXE" scan --offline --json >"$out/rescan.json" 2>/dev/null
+  for r in $cleared; do
+    "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(any(f["rule"] == sys.argv[2] for f in d["findings"]))' \
+      "$out/rescan.json" "$r" || fail "re-scan still finds $r"
+  done
+  export_reg "$out/applied.reg"
+  if [ -n "$cleared" ] && cmp -s "$out/before.reg" "$out/applied.reg"; then
+    fail "repair --yes changed nothing in the registry"
+  fi
+
+  # 3. Undo: the registry as it was.
+  if grep -q '^Repair run ' "$out/apply.txt"; then
+    "$WINE" "$EXE" undo --last >"$out/undo.txt" 2>&1 || fail "undo --last failed"
+    export_reg "$out/undone.reg" && same_after_undo "$out/before.reg" "$out/undone.reg" ||
+      fail "undo did not restore the registry (diff $out/before.reg $out/undone.reg)"
+  fi
+
+  # 4. A run killed between two actions, then undone.
+  if [ -n "$fault" ]; then
+    CADOCTOR_TEST_FAIL_AFTER=$fault "$WINE" "$EXE" repair --offline --yes >"$out/fault.txt" 2>&1
+    rc=$?
+    [ "$rc" = 99 ] || fail "fault injection: exit $rc, expected 99"
+    "$WINE" "$EXE" undo --list >"$out/list.txt" 2>"$out/list.err"
+    run=$(sed -n 's/^Repair run \([0-9]*\) was interrupted.*/\1/p' "$out/list.err" | head -1)
+    [ -n "$run" ] || fail "the interrupted run was not reported"
+    if [ -n "$run" ]; then
+      "$WINE" "$EXE" undo "$run" >"$out/fault-undo.txt" 2>&1 || fail "undo of the interrupted run failed"
+    fi
+    export_reg "$out/fault-undone.reg" && same_after_undo "$out/before.reg" "$out/fault-undone.reg" ||
+      fail "undo after the fault did not restore the registry"
+  fi
+
+  if [ ${#errs[@]} -eq 0 ]; then
+    passed=$((passed + 1))
+    echo "PASS $m"
+  else
+    failed=$((failed + 1))
+    echo "FAIL $m"
+    printf '  %s\n' "${errs[@]}"
+    sed 's/^/  | /' "$out/apply.txt" "$out/apply.err" 2>/dev/null | head -30
+  fi
+  wineserver -k >/dev/null 2>&1
+  rm -rf "$pfx"
+done
+echo "wine_repair: $passed passed, $failed failed"
+[ "$failed" = 0 ]
