@@ -3,6 +3,8 @@
  *       resources/strings.txt -> enum cd_str and the zh-CN/en table
  *   cadoctor-bootstrap embed SYMBOL IN OUT.c
  *       any file -> const unsigned char SYMBOL[] (NUL-terminated) + SYMBOL_len
+ *   cadoctor-bootstrap icon ICON.txt OUT.ico
+ *       resources/icon.txt (text pixels) -> a Windows icon for the GUI
  * It runs on the build machine; a cross build uses a native copy. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,12 +129,141 @@ static int gen_embed(const char *sym, const char *in, const char *out)
 	return rc;
 }
 
+/* ---- icon: resources/icon.txt -> .ico ----
+ * "Color: C RRGGBBAA" lines define colours, "Size: N" starts an N x N image
+ * of N lines of N colour characters; '#' starts a comment line. Each image
+ * becomes a 32-bit BGRA bitmap with its AND mask. */
+#define ICON_MAX_IMAGES 4
+#define ICON_MAX_SIZE 64
+
+static void put16(struct cd_buf *b, unsigned v)
+{
+	cd_buf_addc(b, (char)(v & 0xff));
+	cd_buf_addc(b, (char)((v >> 8) & 0xff));
+}
+
+static void put32(struct cd_buf *b, unsigned long v)
+{
+	put16(b, (unsigned)(v & 0xffff));
+	put16(b, (unsigned)((v >> 16) & 0xffff));
+}
+
+static int gen_icon(const char *in, const char *out)
+{
+	char *text, *line, *next;
+	size_t len, nimg = 0, i;
+	unsigned long color[256];
+	int have[256] = {0};
+	int size[ICON_MAX_IMAGES], rows[ICON_MAX_IMAGES], lineno = 0, rc;
+	static char pix[ICON_MAX_IMAGES][ICON_MAX_SIZE][ICON_MAX_SIZE];
+	struct cd_buf o;
+	unsigned long offset;
+
+	if (cd_read_file(in, (size_t)1 << 20, &text, &len) != CD_OK) {
+		fprintf(stderr, "cadoctor-bootstrap: cannot read %s\n", in);
+		return 1;
+	}
+	for (line = text; line && *line; line = next) {
+		unsigned long v;
+		int n;
+		char c;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		lineno++;
+		if (*line && line[strlen(line) - 1] == '\r')
+			line[strlen(line) - 1] = 0;
+		if (!*line || *line == '#')
+			continue;
+		if (sscanf(line, "Color: %c %lx", &c, &v) == 2) {
+			color[(unsigned char)c] = v;
+			have[(unsigned char)c] = 1;
+		} else if (sscanf(line, "Size: %d", &n) == 1) {
+			if (nimg == ICON_MAX_IMAGES || n < 1 || n > ICON_MAX_SIZE || (nimg && rows[nimg - 1] != size[nimg - 1]))
+				goto bad;
+			size[nimg] = n;
+			rows[nimg++] = 0;
+		} else {
+			if (!nimg || rows[nimg - 1] >= size[nimg - 1] || (int)strlen(line) != size[nimg - 1])
+				goto bad;
+			for (i = 0; line[i]; i++)
+				if (!have[(unsigned char)line[i]])
+					goto bad;
+			memcpy(pix[nimg - 1][rows[nimg - 1]++], line, strlen(line));
+		}
+	}
+	if (!nimg || rows[nimg - 1] != size[nimg - 1])
+		goto bad;
+	free(text);
+
+	cd_buf_init(&o, 0);
+	put16(&o, 0);
+	put16(&o, 1);
+	put16(&o, (unsigned)nimg);
+	offset = 6 + 16 * (unsigned long)nimg;
+	for (i = 0; i < nimg; i++) {
+		unsigned long n = (unsigned long)size[i], mask_row = ((n + 31) / 32) * 4;
+		unsigned long bytes = 40 + n * n * 4 + mask_row * n;
+		cd_buf_addc(&o, (char)(n == 256 ? 0 : n));
+		cd_buf_addc(&o, (char)(n == 256 ? 0 : n));
+		cd_buf_addc(&o, 0);
+		cd_buf_addc(&o, 0);
+		put16(&o, 1);
+		put16(&o, 32);
+		put32(&o, bytes);
+		put32(&o, offset);
+		offset += bytes;
+	}
+	for (i = 0; i < nimg; i++) {
+		int n = size[i], x, y;
+		unsigned long mask_row = ((unsigned long)(n + 31) / 32) * 4;
+		put32(&o, 40);
+		put32(&o, (unsigned long)n);
+		put32(&o, (unsigned long)n * 2);
+		put16(&o, 1);
+		put16(&o, 32);
+		put32(&o, 0);
+		put32(&o, (unsigned long)n * (unsigned long)n * 4 + mask_row * (unsigned long)n);
+		put32(&o, 0);
+		put32(&o, 0);
+		put32(&o, 0);
+		put32(&o, 0);
+		for (y = n - 1; y >= 0; y--) /* bottom-up */
+			for (x = 0; x < n; x++) {
+				unsigned long v = color[(unsigned char)pix[i][y][x]];
+				cd_buf_addc(&o, (char)((v >> 8) & 0xff));  /* B */
+				cd_buf_addc(&o, (char)((v >> 16) & 0xff)); /* G */
+				cd_buf_addc(&o, (char)((v >> 24) & 0xff)); /* R */
+				cd_buf_addc(&o, (char)(v & 0xff));         /* A */
+			}
+		for (y = n - 1; y >= 0; y--) {
+			unsigned long k;
+			unsigned char m[ICON_MAX_SIZE / 8 + 4];
+			memset(m, 0, sizeof(m));
+			for (x = 0; x < n; x++)
+				if ((color[(unsigned char)pix[i][y][x]] & 0xff) == 0)
+					m[x / 8] |= (unsigned char)(0x80 >> (x % 8));
+			for (k = 0; k < mask_row; k++)
+				cd_buf_addc(&o, (char)m[k]);
+		}
+	}
+	rc = !cd_buf_str(&o) || write_if_changed(out, o.data, o.len);
+	cd_buf_release(&o);
+	return rc;
+bad:
+	fprintf(stderr, "%s:%d: bad icon line (see the comment in the file)\n", in, lineno);
+	free(text);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "strings"))
 		return gen_strings(argv[2], argv[3], argv[4]);
 	if (argc == 5 && !strcmp(argv[1], "embed"))
 		return gen_embed(argv[2], argv[3], argv[4]);
-	fprintf(stderr, "usage: cadoctor-bootstrap strings IN OUT.h OUT.c | embed SYMBOL IN OUT.c\n");
+	if (argc == 4 && !strcmp(argv[1], "icon"))
+		return gen_icon(argv[2], argv[3]);
+	fprintf(stderr, "usage: cadoctor-bootstrap strings IN OUT.h OUT.c | embed SYMBOL IN OUT.c | icon IN.txt OUT.ico\n");
 	return 2;
 }
