@@ -28,7 +28,9 @@ case "${1:-}" in
     scripts/build-win-deps.sh x86_64 build/win-deps
     scripts/build-win-deps.sh i686 build/win-deps
     build win-x64
+    scripts/build-msi.sh x64   # the MSI and the portable zip (wixl)
     build win-x86
+    scripts/build-msi.sh x86
     build asan
     # The sanitizer build runs the whole suite; the release build runs it too,
     # since optimisation changes what undefined behaviour does.

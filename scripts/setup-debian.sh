@@ -4,7 +4,8 @@
 #   build: compiler, CMake, and the -dev packages of SQLite, OpenSSL, libusb, cJSON
 #   test:  build, plus the real peers the tests use (SoftHSM2, p11-kit, OpenSC,
 #          pcscd, NSS tools, OpenSSL CLI, Chromium, Firefox ESR, Python's jsonschema), and the
-#          Windows side: mingw-w64 and Wine (64-bit; see docs/windows-build.md)
+#          Windows side: mingw-w64 and Wine (64-bit; see docs/windows-build.md), wixl and
+#          msitools (the MSI), Xvfb, ImageMagick and xdotool (the GUI test)
 set -euo pipefail
 
 build_pkgs=(gcc libc6-dev make cmake ninja-build pkg-config ca-certificates
@@ -12,7 +13,7 @@ build_pkgs=(gcc libc6-dev make cmake ninja-build pkg-config ca-certificates
 test_pkgs=(sqlite3 openssl softhsm2 p11-kit opensc pcscd libnss3-tools
   python3 python3-jsonschema chromium firefox-esr fonts-wqy-microhei procps time umockdev file bsdutils
   wine wine64 dpkg-dev gcc-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 binutils-mingw-w64-x86-64
-  binutils-mingw-w64-i686)
+  binutils-mingw-w64-i686 wixl msitools xvfb imagemagick xdotool)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;

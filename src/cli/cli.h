@@ -18,8 +18,15 @@ int cmd_scan(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_repair(int argc, char **argv);
+int cmd_undo(int argc, char **argv);
+/* explain --code: prints what a support code says (explain_code.c). */
+int explain_support_code(struct cd_facts *f, const char *code);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+/* Hidden (not in the help): the isolated PKCS#11 reader, cmd_worker.c. */
+int cmd_pkcs11_worker(int argc, char **argv);
 
 /* ---- option parsing (no global state, same on every OS) ---- */
 struct cli_opt {

@@ -15,8 +15,13 @@ static const struct {
 	{"collect", cmd_collect, S_CMD_COLLECT},
 	{"rules", cmd_rules, S_CMD_RULES},
 	{"explain", cmd_explain, S_CMD_EXPLAIN},
+	{"report", cmd_report, S_CMD_REPORT},
+	{"repair", cmd_repair, S_CMD_REPAIR},
+	{"undo", cmd_undo, S_CMD_UNDO},
 	{"version", cmd_version, S_CMD_VERSION},
 	{"help", cmd_help, S_CMD_HELP},
+	/* Names starting with "__" are internal and left out of the help. */
+	{"__pkcs11-worker", cmd_pkcs11_worker, S_CMD_HELP},
 };
 
 int cmd_help(int argc, char **argv)
@@ -26,7 +31,8 @@ int cmd_help(int argc, char **argv)
 	(void)argv;
 	out_printf("%s\n\n%s\n", cd_tr(S_USAGE_HEAD), cd_tr(S_USAGE_COMMANDS));
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		out_printf("  %-9s %s\n", commands[i].name, cd_tr(commands[i].help));
+		if (strncmp(commands[i].name, "__", 2) != 0)
+			out_printf("  %-9s %s\n", commands[i].name, cd_tr(commands[i].help));
 	out_printf("\n%s\n", cd_tr(S_USAGE_TAIL));
 	return CD_EXIT_OK;
 }

@@ -19,6 +19,11 @@ done
 for cause in $(grep -h '^causes:' "$SRC"/rules/catalog/*.cat | sed 's/^causes://; s/,/ /g'); do
   check "cause $cause is a rule" grep -q "^$cause " "$WORK/rules.txt"
 done
+# Every rule fires in at least one scenario case (and the clean cases, which
+# allow no finding, show where each must stay silent).
+while read -r id _; do
+  check "rule $id has a scenario where it fires" grep -qs "^Finding: $id\$" "$SRC"/tests/scenarios/*/expected.txt
+done <"$WORK/rules.txt"
 # A directory that does not exist is a missing input, not a bad one.
 check_rc "rules check of a missing directory" 66 "$CD" rules check "$WORK/nope"
 finish
