@@ -46,19 +46,6 @@ static const char *state_name(enum cd_plan_state s)
 									   : "ready";
 }
 
-static const char *result_text(const char *r)
-{
-	if (cd_streq(r, "applied"))
-		return cd_tr(S_REPAIR_RESULT_APPLIED);
-	if (cd_streq(r, "noop"))
-		return cd_tr(S_REPAIR_RESULT_NOOP);
-	if (cd_streq(r, "failed"))
-		return cd_tr(S_REPAIR_RESULT_FAILED);
-	if (cd_streq(r, "shown"))
-		return cd_tr(S_REPAIR_RESULT_SHOWN);
-	return cd_tr(S_REPAIR_RESULT_SKIPPED);
-}
-
 static void print_plan(const struct cd_plan *p)
 {
 	enum cd_lang l = cd_get_lang();
@@ -124,7 +111,7 @@ static void progress(void *ud, const struct cd_plan_item *it)
 	struct repair_out *o = ud;
 	if (o->json || cli_quiet)
 		return;
-	out_printf("  - %s: %s", it->describe[cd_get_lang()], result_text(it->result));
+	out_printf("  - %s: %s", it->describe[cd_get_lang()], cd_repair_result_text(it->result));
 	if (cd_streq(it->result, "shown"))
 		out_printf(" %s", cd_action_arg(&it->act, "url") ? cd_action_arg(&it->act, "url") : "");
 	if (it->error)

@@ -479,3 +479,16 @@ cd_err cd_repair_undo(struct cd_journal *j, int64_t run, const struct cd_undo_op
 	*complete = !e && all;
 	return e;
 }
+
+const char *cd_repair_result_text(const char *r)
+{
+	if (cd_streq(r, "applied"))
+		return cd_tr(S_REPAIR_RESULT_APPLIED);
+	if (cd_streq(r, "noop"))
+		return cd_tr(S_REPAIR_RESULT_NOOP);
+	if (cd_streq(r, "failed"))
+		return cd_tr(S_REPAIR_RESULT_FAILED);
+	if (cd_streq(r, "shown"))
+		return cd_tr(S_REPAIR_RESULT_SHOWN);
+	return cd_tr(S_REPAIR_RESULT_SKIPPED);
+}

@@ -159,4 +159,8 @@ cd_err cd_repair_undo(struct cd_journal *j, int64_t run, const struct cd_undo_op
 /* The action kind's phase in the plan order (0 first). */
 int cd_repair_phase(const char *kind);
 
+/* The user's words for an action result ("applied", "noop", "failed",
+ * "shown", anything else: skipped), in the current language. */
+const char *cd_repair_result_text(const char *result);
+
 #endif

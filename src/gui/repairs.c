@@ -62,19 +62,6 @@ static const char *state_text(const struct cd_plan_item *it)
 	}
 }
 
-static const char *result_text(const char *r)
-{
-	if (cd_streq(r, "applied"))
-		return cd_tr(S_REPAIR_RESULT_APPLIED);
-	if (cd_streq(r, "noop"))
-		return cd_tr(S_REPAIR_RESULT_NOOP);
-	if (cd_streq(r, "failed"))
-		return cd_tr(S_REPAIR_RESULT_FAILED);
-	if (cd_streq(r, "shown"))
-		return cd_tr(S_REPAIR_RESULT_SHOWN);
-	return cd_tr(S_REPAIR_RESULT_SKIPPED);
-}
-
 /* ---- the two dialogs: a list of (text, state) rows ---- */
 
 struct rows {
@@ -331,7 +318,7 @@ void gui_repair_job_done(struct gui_job *job, const struct cd_results *before)
 	for (i = 0; !job->elevate && job->plan && i < job->plan->n; i++) {
 		const struct cd_plan_item *it = &job->plan->v[i];
 		if (it->state == CD_PLAN_READY)
-			rows_add(&r, it->describe[cd_get_lang()], result_text(it->result));
+			rows_add(&r, it->describe[cd_get_lang()], cd_repair_result_text(it->result));
 	}
 	/* Which findings cleared: the rules the plan was for, checked again. */
 	if (!job->denied && after && job->plan) {
