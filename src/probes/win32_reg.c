@@ -443,3 +443,27 @@ int cd_win_file_exists(const char *path)
 	free(w);
 	return a != INVALID_FILE_ATTRIBUTES && !(a & FILE_ATTRIBUTE_DIRECTORY);
 }
+
+char *cd_win_file_version(const char *path)
+{
+	wchar_t *w = cd_w_from_utf8(path);
+	DWORD handle = 0, size = w ? GetFileVersionInfoSizeW(w, &handle) : 0;
+	VS_FIXEDFILEINFO *ffi = NULL;
+	UINT len = 0;
+	void *buf;
+	char *v = NULL;
+	if (!size || size > ((DWORD)1 << 20)) {
+		free(w);
+		return NULL;
+	}
+	buf = malloc(size);
+	if (buf && GetFileVersionInfoW(w, 0, size, buf) &&
+	    VerQueryValueW(buf, L"\\", (void **)&ffi, &len) && ffi && len >= sizeof(*ffi) &&
+	    ffi->dwSignature == 0xFEEF04BD)
+		v = cd_aprintf("%u.%u.%u.%u", (unsigned)HIWORD(ffi->dwFileVersionMS),
+			       (unsigned)LOWORD(ffi->dwFileVersionMS), (unsigned)HIWORD(ffi->dwFileVersionLS),
+			       (unsigned)LOWORD(ffi->dwFileVersionLS));
+	free(buf);
+	free(w);
+	return v;
+}

@@ -69,5 +69,8 @@ char *cd_reg_describe(HKEY root, const char *subkey, enum cd_reg_view view, cons
 char *cd_win_expand_path(const char *path, enum cd_reg_view view);
 /* 1 if the file exists (after expansion). */
 int cd_win_file_exists(const char *path);
+/* The file version of a PE file's version resource ("a.b.c.d" from its
+ * VS_FIXEDFILEINFO), or NULL when it has none or cannot be read. */
+char *cd_win_file_version(const char *path);
 
 #endif

@@ -557,26 +557,6 @@ static void bjca(struct cd_probe_ctx *ctx)
 
 /* ---- middleware DLLs of the catalog ---- */
 
-static char *file_version(const wchar_t *w)
-{
-	DWORD handle = 0, size = GetFileVersionInfoSizeW(w, &handle);
-	VS_FIXEDFILEINFO *ffi = NULL;
-	UINT len = 0;
-	void *buf;
-	char *v = NULL;
-	if (!size || size > ((DWORD)1 << 20))
-		return NULL;
-	buf = malloc(size);
-	if (buf && GetFileVersionInfoW(w, 0, size, buf) &&
-	    VerQueryValueW(buf, L"\\", (void **)&ffi, &len) && ffi && len >= sizeof(*ffi) &&
-	    ffi->dwSignature == 0xFEEF04BD)
-		v = cd_aprintf("%u.%u.%u.%u", (unsigned)HIWORD(ffi->dwFileVersionMS),
-			       (unsigned)LOWORD(ffi->dwFileVersionMS), (unsigned)HIWORD(ffi->dwFileVersionLS),
-			       (unsigned)LOWORD(ffi->dwFileVersionLS));
-	free(buf);
-	return v;
-}
-
 static void file_row(struct cd_probe_ctx *ctx, const char *path, const char *purpose)
 {
 	WIN32_FILE_ATTRIBUTE_DATA fa;
@@ -594,7 +574,7 @@ static void file_row(struct cd_probe_ctx *ctx, const char *path, const char *pur
 		present = !(fa.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY);
 		if (present) {
 			cd_row_int(&r, "size", ((int64_t)fa.nFileSizeHigh << 32) | fa.nFileSizeLow);
-			version = file_version(w);
+			version = cd_win_file_version(path);
 		}
 	} else {
 		DWORD err = GetLastError();
