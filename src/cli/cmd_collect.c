@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../actions/history.h"
 #include "../core/facts.h"
 #include "../core/i18n.h"
 #include "../core/redact.h"
@@ -85,6 +86,8 @@ int scan_cli_collect(struct scan_cli *s, struct cd_facts **out)
 		s->opts.progress_ud = NULL;
 	}
 	cd_collect(f, &s->opts);
+	/* What repairs already did here: facts too, so snapshots carry it. */
+	cd_actions_record_history(f, s->opts.root);
 	*out = f;
 	return CD_EXIT_OK;
 }

@@ -129,24 +129,8 @@ static void rule_error(struct cd_results *out, const char *file, int line, cd_er
 /* Fills an action's description template; its placeholders name arguments. */
 static char *describe_action(const char *t, const struct cd_action_plan *ap)
 {
-	struct cd_buf b;
-	size_t i;
-	cd_buf_init(&b, 1 << 16);
-	while (*t) {
-		const char *o = strchr(t, '{'), *c;
-		if (!o || !(c = strchr(o, '}'))) {
-			cd_buf_adds(&b, t);
-			break;
-		}
-		cd_buf_add(&b, t, (size_t)(o - t));
-		for (i = 0; i < ap->nargs; i++)
-			if (strlen(ap->keys[i]) == (size_t)(c - o - 1) &&
-			    !strncmp(ap->keys[i], o + 1, (size_t)(c - o - 1)))
-				break;
-		cd_buf_adds(&b, i < ap->nargs ? ap->values[i] : "");
-		t = c + 1;
-	}
-	return cd_buf_detach(&b);
+	return cd_template_fill_args(t, (const char *const *)ap->keys, (const char *const *)ap->values,
+				     ap->nargs);
 }
 
 /* Plans the rule's repair actions for every evidence row. */

@@ -20,7 +20,7 @@ static const char *const fact_tables[] = {
 	"meta", "host", "probe_runs", "probe_errors", "programs", "csp", "minidrivers",
 	"pkcs11_modules", "tokens", "certificates", "usb_devices", "services", "processes",
 	"browsers", "browser_profiles", "browser_extensions", "browser_policies",
-	"native_hosts", "vendor_device_maps", "com_classes", "files", "hosts_entries", "network_checks", NULL,
+	"native_hosts", "vendor_device_maps", "repair_history", "com_classes", "files", "hosts_entries", "network_checks", NULL,
 };
 
 const char *const *cd_facts_tables(void)

@@ -42,9 +42,9 @@ struct cd_repair_record {
 	const char *describe[CD_LANG_COUNT];
 };
 
-/* The repair history of the machine the facts describe. PLACEHOLDER: the
- * repair journal (SQLite) is being built; until it is, this returns 0
- * records and reports show an empty history (report_repairs.c). */
+/* The repair history of the machine the facts describe, newest run first,
+ * from the repair_history facts (report_repairs.c). The records stay valid
+ * until the next call. */
 size_t cd_report_repairs(struct cd_facts *f, const struct cd_repair_record **out);
 
 #endif

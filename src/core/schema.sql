@@ -264,6 +264,20 @@ CREATE TABLE native_hosts (
   user TEXT             -- OS user whose per-user registration it is (scope "user"), NULL for machine-wide
 );
 
+-- @table repair_history: What cadoctor repair already did on this machine, from its journal (the last 20 runs): what the help desk needs to know was tried.
+CREATE TABLE repair_history (
+  run_id INTEGER,       -- journal run id: what `cadoctor undo RUN_ID` takes
+  started INTEGER,      -- when the run started
+  finished INTEGER,     -- when it ended, NULL while running or interrupted
+  run_status TEXT,      -- "done", "failed", "interrupted", "undone", ...
+  seq INTEGER,          -- step number within the run
+  rule TEXT,            -- rule whose finding the step repaired
+  kind TEXT,            -- action kind
+  args TEXT,            -- action arguments, JSON
+  status TEXT,          -- step status: "applied", "failed", "undone", "noop", ...
+  error TEXT            -- why the step failed, if it did
+);
+
 -- @table vendor_device_maps: Vendor middleware's own maps from USB ids to DLLs (NETCA PKI\Devices, BJCA driver.ini).
 CREATE TABLE vendor_device_maps (
   vendor TEXT,          -- "NETCA", "BJCA", ...

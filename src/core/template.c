@@ -132,3 +132,25 @@ cd_err cd_template_render(const char *tmpl, cd_template_lookup lookup, void *ud,
 		e = CD_ERR_NOMEM;
 	return e;
 }
+
+char *cd_template_fill_args(const char *t, const char *const *keys, const char *const *values,
+			    size_t n)
+{
+	struct cd_buf b;
+	size_t i;
+	cd_buf_init(&b, 1 << 16);
+	while (*t) {
+		const char *o = strchr(t, '{'), *c;
+		if (!o || !(c = strchr(o, '}'))) {
+			cd_buf_adds(&b, t);
+			break;
+		}
+		cd_buf_add(&b, t, (size_t)(o - t));
+		for (i = 0; i < n; i++)
+			if (strlen(keys[i]) == (size_t)(c - o - 1) && !strncmp(keys[i], o + 1, (size_t)(c - o - 1)))
+				break;
+		cd_buf_adds(&b, i < n && values[i] ? values[i] : "");
+		t = c + 1;
+	}
+	return cd_buf_detach(&b);
+}

@@ -18,4 +18,9 @@ cd_err cd_template_check(const char *tmpl, const char *const *cols, int ncols, c
 /* Appends the rendered template to out. NULL values render as "-". */
 cd_err cd_template_render(const char *tmpl, cd_template_lookup lookup, void *ud, struct cd_buf *out);
 
+/* Fills a description template whose {placeholders} name arguments (action
+ * descriptions): unknown names render empty. A new string (free()). */
+char *cd_template_fill_args(const char *tmpl, const char *const *keys, const char *const *values,
+			    size_t n);
+
 #endif

@@ -2,6 +2,7 @@
  * collect with the rules attached, then cd_scan_analyse), and a repair or
  * an undo followed by a scan. Progress and the end reach the window as
  * posted messages, so it never waits. */
+#include "../actions/history.h"
 #include "gui.h"
 
 #include <objbase.h>
@@ -53,6 +54,7 @@ cd_err gui_scan_run(const struct gui_scan_params *p, HWND notify, struct gui_sca
 	so.progress = progress;
 	so.progress_ud = notify;
 	cd_collect(out->facts, &so);
+	cd_actions_record_history(out->facts, NULL);
 	if (notify)
 		PostMessageW(notify, WM_GUI_PROGRESS, MAKEWPARAM(0xffff, 0), 0);
 	memset(&an, 0, sizeof(an));

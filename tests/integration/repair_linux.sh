@@ -90,6 +90,17 @@ check "p11-kit module file written" cmp -s "$R/etc/pkcs11/modules/cadoctor-test.
 check "NSS database lists the module" grep -qx 'name=cadoctor-test' "$R/home/alice/.pki/nssdb/pkcs11.txt"
 check "quarantine folder closed to others" test "$(stat -c %a "$J/quarantine")" = 700
 tree_state >"$WORK/applied.txt"
+# The report shows the repair history, with the id that undoes it.
+"$CD" scan --offline --rules "$RULES" --root "$R" --probes "$PROBES" --json >"$WORK/history.json" 2>/dev/null
+check "report lists the run in its repair history" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = [x for x in d["repairs"] if x["undo_id"] == sys.argv[2]]
+sys.exit(0 if r and any(x["kind"] == "file_quarantine" and x["status"] == "applied" for x in r) else 1)' "$WORK/history.json" "$RUN1"
+"$CD" scan --offline --rules "$RULES" --probes linux.host --json >"$WORK/history_live.json" 2>/dev/null
+check "runs on another root are not this machine's history" python3 -c '
+import json, sys
+sys.exit(0 if not [x for x in json.load(open(sys.argv[1]))["repairs"] if x["undo_id"] == sys.argv[2]] else 1)' "$WORK/history_live.json" "$RUN1"
 
 # ---- applying again changes nothing ----
 check_rc "second repair --yes: nothing to do" 0 repair --yes
