@@ -3,6 +3,7 @@
 #include "../core/probe.h"
 
 extern const struct cd_probe cd_probe_win32_host;
+extern const struct cd_probe cd_probe_win32_certstore;
 extern const struct cd_probe cd_probe_win32_browsers;
 extern const struct cd_probe cd_probe_win32_csp;
 extern const struct cd_probe cd_probe_win32_minidrivers;
@@ -18,6 +19,7 @@ extern const struct cd_probe cd_probe_net_platforms;
 
 static const struct cd_probe *const probes[] = {
 	&cd_probe_win32_host,
+	&cd_probe_win32_certstore,
 	&cd_probe_win32_browsers,
 	&cd_probe_win32_csp,
 	&cd_probe_win32_minidrivers,

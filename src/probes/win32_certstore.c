@@ -1,0 +1,130 @@
+/* Certificates in the Windows personal ("MY") stores of the current user and
+ * of the machine, through CryptoAPI: one certificates row per certificate
+ * (source "store", location "CurrentUser\MY" / "LocalMachine\MY"), parsed by
+ * x509.c, with the CSP and key container from its key provider info. A
+ * certificate with key provider info has a private key linked to it (on a
+ * token, that is where the CSP finds the key).
+ *
+ * Only the system stores are opened, read-only and only when they exist. The
+ * "UserDS" store (the user's certificates in Active Directory) is NOT opened:
+ * on a domain machine whose controller is out of reach, opening it can stall
+ * for minutes. */
+#include <windows.h>
+#include <wincrypt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "../core/probe.h"
+#include "../core/util.h"
+#include "../platform/win32_util.h"
+#include "x509.h"
+
+#define MAX_PROV_INFO ((DWORD)1 << 16) /* bigger key provider info is not read */
+
+/* A UTF-16 string of the key provider info blob buf[0..size), read only
+ * within the blob when it points into it (CryptoAPI puts it there). */
+static char *prov_str(const BYTE *buf, DWORD size, const wchar_t *w)
+{
+	const BYTE *p = (const BYTE *)w;
+	if (!w)
+		return NULL;
+	if (p >= buf && p < buf + size) {
+		size_t max = (size_t)(buf + size - p) / sizeof(wchar_t);
+		return cd_utf8_from_w_n(w, (int)wcsnlen(w, max));
+	}
+	return cd_utf8_from_w(w);
+}
+
+/* The provider and container of ctx's CERT_KEY_PROV_INFO_PROP_ID, if any.
+ * Returns 1 when the property is present. */
+static int key_prov_info(PCCERT_CONTEXT cert, char **provider, char **container)
+{
+	DWORD size = 0;
+	BYTE *buf;
+	const CRYPT_KEY_PROV_INFO *info;
+	*provider = *container = NULL;
+	if (!CertGetCertificateContextProperty(cert, CERT_KEY_PROV_INFO_PROP_ID, NULL, &size))
+		return 0;
+	if (size < sizeof(CRYPT_KEY_PROV_INFO) || size > MAX_PROV_INFO)
+		return 1;
+	buf = malloc(size);
+	if (!buf)
+		return 1;
+	if (CertGetCertificateContextProperty(cert, CERT_KEY_PROV_INFO_PROP_ID, buf, &size) &&
+	    size >= sizeof(CRYPT_KEY_PROV_INFO)) {
+		info = (const CRYPT_KEY_PROV_INFO *)buf;
+		*provider = prov_str(buf, size, info->pwszProvName);
+		*container = prov_str(buf, size, info->pwszContainerName);
+	}
+	free(buf);
+	return 1;
+}
+
+static void read_store(struct cd_probe_ctx *ctx, DWORD where, const char *location, const char *user)
+{
+	HCERTSTORE store;
+	PCCERT_CONTEXT cert = NULL;
+	store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
+			      where | CERT_STORE_READONLY_FLAG | CERT_STORE_OPEN_EXISTING_FLAG, L"MY");
+	if (!store) {
+		DWORD err = GetLastError();
+		/* A store nobody has created yet (a fresh profile) holds no
+		 * certificates: that is an answer, not a failure. */
+		if (err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND)
+			return;
+		cd_probe_error(ctx, location,
+			       err == ERROR_ACCESS_DENIED		? CD_ERR_DENIED
+			       : err == ERROR_FILE_NOT_FOUND ? CD_ERR_NOT_FOUND
+							     : CD_ERR_IO,
+			       "cannot open the certificate store (error %lu)", (unsigned long)err);
+		return;
+	}
+	while ((cert = CertEnumCertificatesInStore(store, cert)) != NULL) {
+		struct cd_x509 x;
+		struct cd_row row;
+		char *provider = NULL, *container = NULL;
+		int has_key;
+		memset(&x, 0, sizeof(x));
+		if (cert->pbCertEncoded && cert->cbCertEncoded)
+			cd_x509_parse(cert->pbCertEncoded, cert->cbCertEncoded, &x);
+		else
+			x.parse_error = cd_strdup("the store holds an empty certificate");
+		has_key = key_prov_info(cert, &provider, &container);
+		cd_row_init(&row, "certificates");
+		cd_row_text(&row, "source", "store");
+		cd_row_text(&row, "location", location);
+		cd_row_text(&row, "user", user);
+		cd_x509_fill_row(&x, &row);
+		cd_row_text(&row, "provider", provider);
+		cd_row_text(&row, "container", container);
+		cd_row_int(&row, "has_private_key", has_key);
+		if (cd_row_insert(ctx->facts, &row))
+			cd_probe_error(ctx, location, CD_ERR_SQL, "cannot store a certificate row");
+		cd_x509_release(&x);
+		free(provider);
+		free(container);
+	}
+	CertCloseStore(store, 0);
+}
+
+static cd_err collect_certstore(struct cd_probe_ctx *ctx)
+{
+	wchar_t wuser[256 + 1];
+	DWORD n = 256 + 1;
+	char *user = NULL;
+	if (!cd_probe_is_live(ctx))
+		return CD_ERR_UNSUPPORTED;
+	if (GetUserNameW(wuser, &n))
+		user = cd_utf8_from_w(wuser);
+	read_store(ctx, CERT_SYSTEM_STORE_CURRENT_USER, "CurrentUser\\MY", user);
+	read_store(ctx, CERT_SYSTEM_STORE_LOCAL_MACHINE, "LocalMachine\\MY", NULL);
+	free(user);
+	return CD_OK;
+}
+
+const struct cd_probe cd_probe_win32_certstore = {
+	"windows.certstore",
+	"certificates",
+	collect_certstore,
+};
