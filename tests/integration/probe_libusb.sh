@@ -15,55 +15,9 @@ note=
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# Text facts -> one line per row: "|Table: t|col: v|col: v|".
-flatten() {
-	awk 'BEGIN { RS = ""; FS = "\n" } { s = "|"; for (i = 1; i <= NF; i++) s = s $i "|"; print s }' "$1"
-}
-
-# Rows of FILE containing every "col: value" given.
-count_rows() {
-	local file=$1 rows p
-	shift
-	rows=$(flatten "$file")
-	for p in "$@"; do
-		rows=$(printf '%s\n' "$rows" | grep -F -- "|$p|" || true)
-	done
-	if [ -z "$rows" ]; then echo 0; else printf '%s\n' "$rows" | wc -l; fi
-}
-
-# expect DESCRIPTION N FILE "col: value"...
-expect() {
-	local desc=$1 want=$2 file=$3 got
-	shift 3
-	got=$(count_rows "$file" "$@")
-	if [ "$got" -eq "$want" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $desc: $got row(s) with [$*], expected $want" >&2
-		flatten "$file" | grep -F -- "|$1|" | sed 's/^/    /' >&2 || true
-	fi
-}
-
-ok() {
-	local desc=$1
-	shift
-	if "$@"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $desc" >&2
-	fi
-}
-
-collect() { # OUT [collect options...]
-	local out=$1
-	shift
-	if ! "$CADOCTOR" collect "$@" --probes usb.libusb -o "$out" 2>"$out.err"; then
-		sed 's/^/  stderr: /' "$out.err" >&2
-		return 1
-	fi
-}
+# flatten, rows_with, count_rows, expect, ok, collect
+PROBES=usb.libusb
+source "$(dirname "$0")/facts.bash"
 
 # no_column FILE "col: value" COLUMN: no row with that value has COLUMN.
 no_column() {

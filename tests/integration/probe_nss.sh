@@ -36,62 +36,9 @@ if [ -z "$PROXY" ]; then
 	exit 1
 fi
 
-# Text facts -> one line per row: "|Table: t|col: v|col: v|".
-flatten() {
-	awk 'BEGIN { RS = ""; FS = "\n" } { s = "|"; for (i = 1; i <= NF; i++) s = s $i "|"; print s }' "$1"
-}
-
-# Rows of FILE containing every "col: value" given.
-rows_with() {
-	local file=$1 rows p
-	shift
-	rows=$(flatten "$file")
-	for p in "$@"; do
-		rows=$(printf '%s\n' "$rows" | grep -F -- "|$p|" || true)
-	done
-	printf '%s' "$rows"
-}
-
-count_rows() {
-	local rows
-	rows=$(rows_with "$@")
-	if [ -z "$rows" ]; then echo 0; else printf '%s\n' "$rows" | wc -l; fi
-}
-
-# expect DESCRIPTION N FILE "col: value"...
-expect() {
-	local desc=$1 want=$2 file=$3 got
-	shift 3
-	got=$(count_rows "$file" "$@")
-	if [ "$got" -eq "$want" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $desc: $got row(s) with [$*], expected $want" >&2
-		echo "  rows of that table:" >&2
-		flatten "$file" | grep -F -- "|$1|" | sed 's/^/    /' >&2 || true
-	fi
-}
-
-ok() {
-	local desc=$1
-	shift
-	if "$@"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $desc" >&2
-	fi
-}
-
-collect() { # OUT [collect options...]
-	local out=$1
-	shift
-	if ! "$CADOCTOR" collect "$@" --no-redact --probes linux.nss -o "$out" 2>"$out.err"; then
-		sed 's/^/  stderr: /' "$out.err" >&2
-		return 1
-	fi
-}
+# flatten, rows_with, count_rows, expect, ok, collect
+PROBES=linux.nss
+source "$(dirname "$0")/facts.bash"
 
 # A real NSS database in DIR (a path in the sysroot), then the modules given
 # as NAME=LIBRARY pairs added with modutil, which loads each library.
