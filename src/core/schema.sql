@@ -345,3 +345,9 @@ CREATE TABLE network_checks (
   error TEXT,           -- error detail for the failed step
   elapsed_ms INTEGER    -- total time
 );
+
+-- Indexes on the columns rules join on (cheap at these sizes, and they turn
+-- correlated lookups over thousands of certificates into index probes).
+CREATE INDEX usb_devices_serial ON usb_devices(serial);
+CREATE INDEX csp_name ON csp(name);
+CREATE INDEX pkcs11_modules_path ON pkcs11_modules(resolved_path);
