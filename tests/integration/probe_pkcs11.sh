@@ -326,6 +326,13 @@ one_module() { # VARIANT [collect options] -> prints elapsed ms
 t_crash=$(one_module crash)
 t_hang=$(one_module hang)
 t_locked=$(one_module locked)
+# --module-timeout-ms: the limit given is the one applied and named.
+t_short=$(one_module hangshort --module-timeout-ms 300)
+expect "a shorter limit is named in load_error" 1 "$WORK/one-hangshort/facts.txt" "Table: pkcs11_modules" \
+	"load_status: timeout" "load_error: no answer within 300 ms in C_GetTokenInfo (slot 1): stopped"
+expect "and in the probe error" 1 "$WORK/one-hangshort/facts.txt" "Table: probe_errors" "code: timeout" \
+	"message: the module hung (no answer within 300 ms in C_GetTokenInfo (slot 1)); the scan went on without it"
+echo "$TEST_NAME: hang module with --module-timeout-ms 300: $t_short ms"
 echo "$TEST_NAME: crash module $t_crash ms, hang module $t_hang ms (limit 5000), well-behaved module $t_locked ms"
 check "a crash costs no waiting (< 1500 ms, took $t_crash)" test "$t_crash" -lt 1500
 check "a hang costs its limit (5000..6500 ms, took $t_hang)" test "$t_hang" -ge 5000 -a "$t_hang" -lt 6500
