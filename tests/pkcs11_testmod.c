@@ -1,6 +1,9 @@
 /* A PKCS#11 module that misbehaves on purpose, for tests/integration/
- * probe_pkcs11.sh. The behaviour comes from the name of the file it was
- * loaded from (the test copies the one library to several names):
+ * probe_pkcs11.sh and the Wine machine tests/wine/machines/pkcs11_middleware.
+ * The behaviour (the variant) comes from the name of the file it was loaded
+ * from (the Linux test copies the one library to several names), or from the
+ * first line "variant NAME" of a side file next to it, FILE.testmod (the Wine
+ * machine plants it under fixed catalog DLL names):
  *   *locked*     one token whose user PIN is locked
  *   *finaltry*   one token on its final PIN try (count low too)
  *   *crash*      crashes in C_GetSlotList
@@ -10,34 +13,59 @@
  *   *badcerts*   besides the files below, serves a malformed certificate,
  *                a zero-length value and a certificate cut short
  *   *empty*      one initialised token with no certificate at all
- * Every token serves the DER files listed in CD_P11TEST_CERTS (colon
- * separated) as certificate objects, except *empty*. Every variant prints junk
- * that looks like worker records to stdout in C_Initialize: the reader must
- * not take it for facts. */
-#define _GNU_SOURCE
-#include <dlfcn.h>
+ * Every token serves as certificate objects the DER files listed in
+ * CD_P11TEST_CERTS (colon separated) and in "cert PATH" lines of the side
+ * file, except *empty*. Every variant prints junk that looks like worker
+ * records to stdout in C_Initialize: the reader must not take it for facts.
+ * What differs between Linux and Windows (finding its own file, sleeping) is
+ * in pkcs11_testmod_posix.c / pkcs11_testmod_win32.c. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "pkcs11_testmod.h"
 #include "probes/pkcs11_min.h"
 
-#define EXPORT __attribute__((visibility("default")))
+static char self_path[1024];
+static char variant_name[1024];
+
+/* The side file's "KEY VALUE" lines, for key, calling fn on each value. */
+static void side_file(const char *key, void (*fn)(const char *value))
+{
+	char path[1100], line[1100];
+	size_t kl = strlen(key);
+	FILE *f;
+	snprintf(path, sizeof(path), "%s.testmod", self_path);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!strncmp(line, key, kl) && line[kl] == ' ')
+			fn(line + kl + 1);
+	}
+	fclose(f);
+}
+
+static void set_variant(const char *v)
+{
+	snprintf(variant_name, sizeof(variant_name), "%s", v);
+}
 
 static const char *variant(void)
 {
-	static char name[256];
-	Dl_info di;
 	const char *base;
-	if (name[0])
-		return name;
-	if (!dladdr((void *)variant, &di) || !di.dli_fname)
+	if (variant_name[0])
+		return variant_name;
+	if (testmod_self_path(self_path, sizeof(self_path)))
 		return "";
-	base = strrchr(di.dli_fname, '/');
-	snprintf(name, sizeof(name), "%s", base ? base + 1 : di.dli_fname);
-	return name;
+	base = strrchr(self_path, '/');
+	if (!base)
+		base = strrchr(self_path, '\\');
+	set_variant(base ? base + 1 : self_path);
+	side_file("variant", set_variant);
+	return variant_name;
 }
 
 static int is(const char *what)
@@ -74,28 +102,36 @@ static void add_obj(const unsigned char *v, size_t n, const char *label)
 	nobjs++;
 }
 
+static void add_file(const char *p)
+{
+	static unsigned char buf[65536];
+	FILE *f = fopen(p, "rb");
+	size_t n;
+	const char *b = strrchr(p, '/');
+	if (!b)
+		b = strrchr(p, '\\');
+	if (!f)
+		return;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	add_obj(buf, n, b ? b + 1 : p);
+}
+
 static void load_objs(void)
 {
 	const char *env = getenv("CD_P11TEST_CERTS");
-	char *list, *p, *save = NULL;
 	nobjs = 0;
 	if (is("empty"))
 		return;
-	if (env && *env) {
-		list = strdup(env);
-		for (p = strtok_r(list, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
-			FILE *f = fopen(p, "rb");
-			unsigned char buf[65536];
-			size_t n;
-			const char *b = strrchr(p, '/');
-			if (!f)
-				continue;
-			n = fread(buf, 1, sizeof(buf), f);
-			fclose(f);
-			add_obj(buf, n, b ? b + 1 : p);
-		}
-		free(list);
+	while (env && *env) {
+		char one[1024];
+		size_t n = strcspn(env, ":");
+		snprintf(one, sizeof(one), "%.*s", (int)n, env);
+		if (n)
+			add_file(one);
+		env += n + (env[n] == ':');
 	}
+	side_file("cert", add_file);
 	if (is("badcerts")) {
 		static const unsigned char junk[] = { 0x30, 0x82, 0x7f, 0xff, 0x02, 0x01, 0x00, 0xde, 0xad };
 		add_obj(junk, sizeof(junk), "malformed");
@@ -186,14 +222,16 @@ static CK_RV C_GetSlotInfo(CK_SLOT_ID id, CK_SLOT_INFO *s)
 static CK_RV C_GetTokenInfo(CK_SLOT_ID id, CK_TOKEN_INFO *t)
 {
 	char serial[32];
+	const char *v;
 	if (is("hang"))
-		for (;;)
-			sleep(60);
+		testmod_sleep_forever();
 	memset(t, 0, sizeof(*t));
 	pad(t->label, sizeof(t->label), is("locked") ? "测试锁 locked" : variant());
 	pad(t->manufacturerID, sizeof(t->manufacturerID), "cadoctor tests");
 	pad(t->model, sizeof(t->model), "TestKey 3000");
-	snprintf(serial, sizeof(serial), "SN%lu-%.8s", (unsigned long)id, variant() + 8);
+	/* "libtest-locked.so" gives SN1-locked.s; a short side-file variant itself */
+	v = variant();
+	snprintf(serial, sizeof(serial), "SN%lu-%.8s", (unsigned long)id, strlen(v) > 8 ? v + 8 : v);
 	pad(t->serialNumber, sizeof(t->serialNumber), serial);
 	t->flags = CKF_TOKEN_INITIALIZED | CKF_LOGIN_REQUIRED | CKF_USER_PIN_INITIALIZED;
 	if (is("locked"))
@@ -302,8 +340,8 @@ static CK_FUNCTION_LIST list = {
 	.C_FindObjectsFinal = C_FindObjectsFinal,
 };
 
-EXPORT CK_RV C_GetFunctionList(CK_FUNCTION_LIST **pp);
-EXPORT CK_RV C_GetFunctionList(CK_FUNCTION_LIST **pp)
+TESTMOD_EXPORT CK_RV C_GetFunctionList(CK_FUNCTION_LIST **pp);
+TESTMOD_EXPORT CK_RV C_GetFunctionList(CK_FUNCTION_LIST **pp)
 {
 	list.C_GetFunctionList = C_GetFunctionList;
 	*pp = &list;

@@ -92,6 +92,10 @@ CREATE TABLE minidrivers (
 );
 
 -- @table pkcs11_modules: PKCS#11 modules known to the system, one row per place that registers one.
+-- On Windows, one row (source "catalog") per PKCS#11 middleware DLL of the catalog found in
+-- System32 or SysWOW64. pkcs11.tokens reads each in a child process of cadoctor; a DLL built for
+-- another machine than cadoctor's (a 32-bit DLL in SysWOW64 seen by 64-bit cadoctor) cannot be
+-- loaded by it and stays "not_loaded" with the reason in load_error (the 32-bit cadoctor reads it).
 CREATE TABLE pkcs11_modules (
   name TEXT,            -- module name (p11-kit file name without .module, NSS library name, catalog name)
   path TEXT,            -- library path as registered
@@ -105,7 +109,7 @@ CREATE TABLE pkcs11_modules (
   description TEXT,     -- C_GetInfo libraryDescription
   library_version TEXT, -- C_GetInfo libraryVersion
   cryptoki_version TEXT, -- C_GetInfo cryptokiVersion
-  load_status TEXT,     -- "not_loaded", "ok", "failed", "crashed", "timeout"
+  load_status TEXT,     -- "not_loaded" (missing, or built for another machine), "ok", "failed", "crashed", "timeout"
   load_error TEXT       -- error detail when loading failed
 );
 

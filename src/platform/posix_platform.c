@@ -241,6 +241,11 @@ const char *cd_getenv(const char *name)
 
 /* ---- isolating vendor code ---- */
 
+long cd_self_pe_machine(void)
+{
+	return 0; /* shared objects here are ELF */
+}
+
 char *cd_self_exe(void)
 {
 	size_t cap = 256;

@@ -384,6 +384,22 @@ const char *cd_getenv(const char *name)
 
 /* ---- isolating vendor code ---- */
 
+/* Set by the compiler's target, so a x86 build reports x86 even on x64 Windows. */
+#if defined(_M_ARM64) || defined(__aarch64__)
+#define SELF_PE_MACHINE 0xaa64L
+#elif defined(_M_X64) || defined(__x86_64__)
+#define SELF_PE_MACHINE 0x8664L
+#elif defined(_M_IX86) || defined(__i386__)
+#define SELF_PE_MACHINE 0x014cL
+#else
+#define SELF_PE_MACHINE 0L
+#endif
+
+long cd_self_pe_machine(void)
+{
+	return SELF_PE_MACHINE;
+}
+
 char *cd_self_exe(void)
 {
 	DWORD cap = MAX_PATH;

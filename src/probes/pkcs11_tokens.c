@@ -13,6 +13,7 @@
 #include "../core/probe.h"
 #include "../core/util.h"
 #include "../platform/platform.h"
+#include "pe.h"
 #include "pkcs11_worker.h"
 #include "x509.h"
 
@@ -356,6 +357,30 @@ static void module_run_release(struct module_run *m)
 
 #define CRASH_NOTE "the scan went on without it"
 
+/* A DLL built for another machine (a 32-bit middleware DLL in SysWOW64 seen
+ * by 64-bit cadoctor) cannot be loaded in any of our processes: LoadLibrary
+ * would fail with ERROR_BAD_EXE_FORMAT. Says so instead of trying. Returns 1
+ * when the module was recorded as not loaded. */
+static int other_machine(struct cd_probe_ctx *ctx, struct module_run *m, const char *load_path)
+{
+	long mine = cd_self_pe_machine(), theirs;
+	char a[32], b[32];
+	char *why;
+	if (mine <= 0)
+		return 0;
+	theirs = cd_pe_file_machine(load_path);
+	if (theirs < 0 || theirs == mine)
+		return 0; /* not a PE image or unreadable: the worker says why */
+	why = cd_aprintf("the DLL is built for %s and this cadoctor for %s: a process loads only DLLs of"
+			 " its own kind; the module was not read (the middleware still works for"
+			 " programs of its own kind)",
+			 cd_pe_machine_name(theirs, a, sizeof(a)), cd_pe_machine_name(mine, b, sizeof(b)));
+	update_module(m, "not_loaded", why ? why : "built for another machine");
+	cd_probe_error(ctx, m->module, CD_ERR_UNSUPPORTED, "%s", why ? why : "built for another machine");
+	free(why);
+	return 1;
+}
+
 static void read_module(struct cd_probe_ctx *ctx, const char *self, const char *module, int timeout_ms)
 {
 	struct module_run m;
@@ -374,6 +399,10 @@ static void read_module(struct cd_probe_ctx *ctx, const char *self, const char *
 	memset(&m, 0, sizeof(m));
 	m.ctx = ctx;
 	m.module = module;
+	if (other_machine(ctx, &m, load_path)) {
+		free(load_path);
+		return;
+	}
 	argv[0] = self;
 	argv[1] = "__pkcs11-worker";
 	argv[2] = load_path;
