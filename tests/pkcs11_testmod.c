@@ -13,6 +13,9 @@
  *   *badcerts*   besides the files below, serves a malformed certificate,
  *                a zero-length value and a certificate cut short
  *   *empty*      one initialised token with no certificate at all
+ *   *keys*       a private key with the first certificate's CKA_ID that is
+ *                visible without login
+ *   *gbk*        the token label is GBK bytes ("测试锁 GBK"), not UTF-8
  * Every token serves as certificate objects the DER files listed in
  * CD_P11TEST_CERTS (colon separated) and in "cert PATH" lines of the side
  * file, except *empty*. Every variant prints junk that looks like worker
@@ -29,6 +32,7 @@
 
 static char self_path[1024];
 static char variant_name[1024];
+static int variant_from_side_file;
 
 /* The side file's "KEY VALUE" lines, for key, calling fn on each value. */
 static void side_file(const char *key, void (*fn)(const char *value))
@@ -65,6 +69,7 @@ static const char *variant(void)
 		base = strrchr(self_path, '\\');
 	set_variant(base ? base + 1 : self_path);
 	side_file("variant", set_variant);
+	variant_from_side_file = strcmp(variant_name, base ? base + 1 : self_path) != 0;
 	return variant_name;
 }
 
@@ -82,18 +87,23 @@ static void pad(CK_UTF8CHAR *dst, size_t n, const char *s)
 
 /* ---- certificate objects ---- */
 struct obj {
+	CK_OBJECT_CLASS cls;
+	unsigned char id;
 	unsigned char *value;
 	size_t len;
 	char label[64];
 };
 static struct obj objs[64];
 static size_t nobjs, found_pos;
+static CK_OBJECT_CLASS found_class; /* C_FindObjectsInit's CKA_CLASS, else ~0 */
 static int initialized;
 
 static void add_obj(const unsigned char *v, size_t n, const char *label)
 {
 	if (nobjs >= 64)
 		return;
+	objs[nobjs].cls = CKO_CERTIFICATE;
+	objs[nobjs].id = (unsigned char)(nobjs + 1);
 	objs[nobjs].value = malloc(n ? n : 1);
 	if (n)
 		memcpy(objs[nobjs].value, v, n);
@@ -138,6 +148,11 @@ static void load_objs(void)
 		add_obj(NULL, 0, "zero-length");
 		if (nobjs > 0 && objs[0].len > 40)
 			add_obj(objs[0].value, objs[0].len / 2, "cut-short");
+	}
+	if (is("keys") && nobjs > 0) {
+		add_obj(NULL, 0, "private key");
+		objs[nobjs - 1].cls = CKO_PRIVATE_KEY;
+		objs[nobjs - 1].id = objs[0].id;
 	}
 }
 
@@ -226,12 +241,16 @@ static CK_RV C_GetTokenInfo(CK_SLOT_ID id, CK_TOKEN_INFO *t)
 	if (is("hang"))
 		testmod_sleep_forever();
 	memset(t, 0, sizeof(*t));
-	pad(t->label, sizeof(t->label), is("locked") ? "测试锁 locked" : variant());
+	pad(t->label, sizeof(t->label),
+	    is("gbk") ? "\xb2\xe2\xca\xd4\xcb\xf8 GBK" : is("locked") ? "测试锁 locked" : variant());
 	pad(t->manufacturerID, sizeof(t->manufacturerID), "cadoctor tests");
 	pad(t->model, sizeof(t->model), "TestKey 3000");
-	/* "libtest-locked.so" gives SN1-locked.s; a short side-file variant itself */
+	/* "libtest-locked.so" gives SN1-locked.s; a side file's variant, its first word */
 	v = variant();
-	snprintf(serial, sizeof(serial), "SN%lu-%.8s", (unsigned long)id, strlen(v) > 8 ? v + 8 : v);
+	if (variant_from_side_file)
+		snprintf(serial, sizeof(serial), "SN%lu-%.*s", (unsigned long)id, (int)strcspn(v, "-"), v);
+	else
+		snprintf(serial, sizeof(serial), "SN%lu-%.8s", (unsigned long)id, strlen(v) > 8 ? v + 8 : v);
 	pad(t->serialNumber, sizeof(t->serialNumber), serial);
 	t->flags = CKF_TOKEN_INITIALIZED | CKF_LOGIN_REQUIRED | CKF_USER_PIN_INITIALIZED;
 	if (is("locked"))
@@ -262,10 +281,13 @@ static CK_RV C_CloseSession(CK_SESSION_HANDLE h)
 
 static CK_RV C_FindObjectsInit(CK_SESSION_HANDLE h, CK_ATTRIBUTE *t, CK_ULONG n)
 {
+	CK_ULONG i;
 	(void)h;
-	(void)t;
-	(void)n;
 	found_pos = 0;
+	found_class = ~(CK_OBJECT_CLASS)0;
+	for (i = 0; i < n; i++)
+		if (t[i].type == CKA_CLASS && t[i].pValue && t[i].ulValueLen == sizeof(CK_OBJECT_CLASS))
+			memcpy(&found_class, t[i].pValue, sizeof(found_class));
 	return CKR_OK;
 }
 
@@ -273,8 +295,11 @@ static CK_RV C_FindObjects(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE *o, CK_ULONG ma
 {
 	(void)h;
 	*n = 0;
-	while (found_pos < nobjs && *n < max)
-		o[(*n)++] = (CK_OBJECT_HANDLE)(++found_pos);
+	while (found_pos < nobjs && *n < max) {
+		found_pos++;
+		if (found_class == ~(CK_OBJECT_CLASS)0 || objs[found_pos - 1].cls == found_class)
+			o[(*n)++] = (CK_OBJECT_HANDLE)found_pos;
+	}
 	return CKR_OK;
 }
 
@@ -295,8 +320,15 @@ static CK_RV C_GetAttributeValue(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATT
 		const struct obj *ob = &objs[o - 1];
 		const void *v;
 		size_t len;
-		unsigned char id = (unsigned char)o;
-		if (t[i].type == CKA_VALUE) {
+		unsigned char id = ob->id;
+		if (t[i].type == CKA_VALUE && ob->cls == CKO_PRIVATE_KEY) {
+			t[i].ulValueLen = CK_UNAVAILABLE_INFORMATION;
+			rv = CKR_ATTRIBUTE_SENSITIVE;
+			continue;
+		} else if (t[i].type == CKA_CLASS) {
+			v = &ob->cls;
+			len = sizeof(ob->cls);
+		} else if (t[i].type == CKA_VALUE) {
 			v = ob->value;
 			len = ob->len;
 		} else if (t[i].type == CKA_LABEL) {

@@ -155,7 +155,7 @@ CREATE TABLE certificates (
   container TEXT,       -- key container name (Windows)
   module_path TEXT,     -- PKCS#11 module holding it
   token_serial TEXT,    -- serial of the token holding it
-  has_private_key INTEGER, -- 1 if a private key is linked to it
+  has_private_key INTEGER, -- 1 if a private key is linked to it (Windows: key provider info, 0 without); pkcs11: 1 when a private key object with the same CKA_ID is visible without login, else NULL (private objects are hidden before login, and no login is ever made)
   parse_error TEXT,     -- why the certificate could not be parsed, if it could not
   is_ca INTEGER,        -- 1 for a CA certificate (basicConstraints CA:TRUE, or self-signed), 0 for a user's own
   object_label TEXT,    -- PKCS#11 CKA_LABEL of the certificate object

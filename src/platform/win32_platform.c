@@ -395,6 +395,24 @@ const char *cd_getenv(const char *name)
 #define SELF_PE_MACHINE 0L
 #endif
 
+char *cd_gbk_to_utf8(const char *s, size_t n)
+{
+	int wn;
+	wchar_t *w;
+	char *r = NULL;
+	if (!s || !n || n > 1 << 20)
+		return NULL;
+	/* Code page 936 (GBK) is on every Chinese and non-Chinese Windows. */
+	wn = MultiByteToWideChar(936, MB_ERR_INVALID_CHARS, s, (int)n, NULL, 0);
+	if (wn <= 0)
+		return NULL;
+	w = malloc(((size_t)wn + 1) * sizeof(wchar_t));
+	if (w && MultiByteToWideChar(936, MB_ERR_INVALID_CHARS, s, (int)n, w, wn) == wn)
+		r = cd_utf8_from_w_n(w, wn);
+	free(w);
+	return r;
+}
+
 long cd_self_pe_machine(void)
 {
 	return SELF_PE_MACHINE;

@@ -153,6 +153,20 @@ static void set_str(char **dst, const char *v)
 	*dst = v ? cd_strdup(v) : NULL;
 }
 
+/* A token's own text: Chinese vendors' tools often wrote labels in GBK.
+ * Bytes that are not UTF-8 but valid GBK are decoded as GBK; anything else
+ * is kept for the row to sanitise (U+FFFD). */
+static void set_token_str(char **dst, const char *v)
+{
+	char *g = v && !cd_utf8_valid(v, strlen(v)) ? cd_gbk_to_utf8(v, strlen(v)) : NULL;
+	if (g) {
+		free(*dst);
+		*dst = g;
+	} else {
+		set_str(dst, v);
+	}
+}
+
 static char *rv_text(const struct rec *r)
 {
 	const char *rv = field(r, "rv"), *name = field(r, "name"), *msg = field(r, "message");
@@ -187,6 +201,11 @@ static void on_cert(struct module_run *m, const struct rec *r)
 	cd_row_text(&row, "token_serial", s && s->has_token ? s->serial : NULL);
 	cd_row_text(&row, "object_label", field(r, "label"));
 	cd_row_text(&row, "object_id", field(r, "id"));
+	/* Private keys are usually hidden until login: not seeing one proves nothing. */
+	if (field(r, "key") && !strcmp(field(r, "key"), "1"))
+		cd_row_int(&row, "has_private_key", 1);
+	else
+		cd_row_null(&row, "has_private_key");
 	if (cd_row_insert(m->ctx->facts, &row))
 		cd_probe_error(m->ctx, m->module, CD_ERR_SQL, "cannot store a certificate row");
 	m->certs++;
@@ -246,9 +265,9 @@ static void on_record(struct module_run *m, const struct rec *r)
 			return;
 		s->has_token = 1;
 		s->present = 1;
-		set_str(&s->label, field(r, "label"));
-		set_str(&s->manufacturer, field(r, "manufacturer"));
-		set_str(&s->model, field(r, "model"));
+		set_token_str(&s->label, field(r, "label"));
+		set_token_str(&s->manufacturer, field(r, "manufacturer"));
+		set_token_str(&s->model, field(r, "model"));
 		set_str(&s->serial, field(r, "serial"));
 		s->flags = to_int(field(r, "flags"), -1);
 	} else if (!strcmp(t, "cert")) {

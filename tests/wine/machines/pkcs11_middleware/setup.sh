@@ -4,7 +4,9 @@
 # Windows DLL) planted under their fixed names; each copy's variant comes
 # from a side file NAME.dll.testmod next to it:
 #  - System32\ShuttleCsp11_3003.dll (Feitian): one token whose user PIN is
-#    locked, serving a valid and an expired certificate issued by a "BJCA" CA;
+#    locked, serving a valid and an expired certificate issued by a "BJCA" CA,
+#    and the valid one's private key, visible without login;
+#  - System32\ShuttleCsp11_3000GM.dll (Feitian): a token labelled in GBK;
 #  - System32\HTPKCS11.dll (HaiTai): crashes in C_GetSlotList;
 #  - System32\WDPKCS.dll (Watchdata): hangs in C_GetTokenInfo (the machine's
 #    options give it --module-timeout-ms 2000);
@@ -66,7 +68,9 @@ plant() { # DLL DIR VARIANT [CERT...]: the side file
   { echo "variant $variant"; for c in "$@"; do echo "cert C:\\certs\\$c"; done; } >"$dir/$(basename "$dll").testmod"
 }
 cp testmod64.dll "$sys/ShuttleCsp11_3003.dll"
-plant ShuttleCsp11_3003.dll "$sys" locked valid.der expired.der
+plant ShuttleCsp11_3003.dll "$sys" locked-keys valid.der expired.der
+cp testmod64.dll "$sys/ShuttleCsp11_3000GM.dll"
+plant ShuttleCsp11_3000GM.dll "$sys" gbk valid.der
 cp testmod64.dll "$sys/HTPKCS11.dll"
 plant HTPKCS11.dll "$sys" crash
 cp testmod64.dll "$sys/WDPKCS.dll"
