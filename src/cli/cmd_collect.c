@@ -51,6 +51,14 @@ int scan_cli_option(struct scan_cli *s, int id, const char *arg, const char *cmd
 		}
 		s->opts.net_timeout_ms = (int)v;
 		return 1;
+	case OPT_MODULE_TIMEOUT:
+		v = strtol(arg, &end, 10);
+		if (end == arg || *end || v < SCAN_MODULE_TIMEOUT_MIN || v > SCAN_MODULE_TIMEOUT_MAX) {
+			usage_error(cmd, cd_tr(S_ERR_BAD_MODULE_TIMEOUT), arg);
+			return -1;
+		}
+		s->opts.module_timeout_ms = (int)v;
+		return 1;
 	case OPT_RULES_DIR:
 		s->rules_dir = arg;
 		return 1;

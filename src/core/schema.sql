@@ -92,6 +92,10 @@ CREATE TABLE minidrivers (
 );
 
 -- @table pkcs11_modules: PKCS#11 modules known to the system, one row per place that registers one.
+-- On Windows, one row (source "catalog") per PKCS#11 middleware DLL of the catalog found in
+-- System32 or SysWOW64. pkcs11.tokens reads each in a child process of cadoctor; a DLL built for
+-- another machine than cadoctor's (a 32-bit DLL in SysWOW64 seen by 64-bit cadoctor) cannot be
+-- loaded by it and stays "not_loaded" with the reason in load_error (the 32-bit cadoctor reads it).
 CREATE TABLE pkcs11_modules (
   name TEXT,            -- module name (p11-kit file name without .module, NSS library name, catalog name)
   path TEXT,            -- library path as registered
@@ -105,7 +109,7 @@ CREATE TABLE pkcs11_modules (
   description TEXT,     -- C_GetInfo libraryDescription
   library_version TEXT, -- C_GetInfo libraryVersion
   cryptoki_version TEXT, -- C_GetInfo cryptokiVersion
-  load_status TEXT,     -- "not_loaded", "ok", "failed", "crashed", "timeout"
+  load_status TEXT,     -- "not_loaded" (missing, or built for another machine), "ok", "failed", "crashed", "timeout"
   load_error TEXT       -- error detail when loading failed
 );
 
@@ -129,8 +133,8 @@ CREATE TABLE tokens (
 
 -- @table certificates: X.509 certificates in stores, on tokens and in files.
 CREATE TABLE certificates (
-  source TEXT,          -- "store" (Windows CryptoAPI), "pkcs11", "file", "nss"
-  location TEXT,        -- store name (CurrentUser\MY), token label or file path
+  source TEXT,          -- "store" (Windows CryptoAPI), "profile_file" (another user's MY store file, read when elevated), "pkcs11", "file", "nss"
+  location TEXT,        -- store name (CurrentUser\MY; USER\MY for profile_file), token label or file path
   user TEXT,            -- owning user for per-user stores
   subject TEXT,         -- subject, RFC 2253 order, UTF-8
   subject_cn TEXT,      -- subject common name
@@ -151,7 +155,7 @@ CREATE TABLE certificates (
   container TEXT,       -- key container name (Windows)
   module_path TEXT,     -- PKCS#11 module holding it
   token_serial TEXT,    -- serial of the token holding it
-  has_private_key INTEGER, -- 1 if a private key is linked to it
+  has_private_key INTEGER, -- 1 if a private key is linked to it (Windows: key provider info, 0 without); pkcs11: 1 when a private key object with the same CKA_ID is visible without login, else NULL (private objects are hidden before login, and no login is ever made)
   parse_error TEXT,     -- why the certificate could not be parsed, if it could not
   is_ca INTEGER,        -- 1 for a CA certificate (basicConstraints CA:TRUE, or self-signed), 0 for a user's own
   object_label TEXT,    -- PKCS#11 CKA_LABEL of the certificate object

@@ -68,6 +68,17 @@ const char *cd_getenv(const char *name);
  * as a new UTF-8 string (free()), NULL if unknown. */
 char *cd_self_exe(void);
 
+/* Text from Chinese vendor code that is not UTF-8 (token labels written by
+ * GBK-era tools) decoded as GBK/GB18030 (iconv on POSIX, code page 936 on
+ * Windows): a new UTF-8 string, or NULL when the bytes are not valid GBK
+ * either (or n is 0). */
+char *cd_gbk_to_utf8(const char *s, size_t n);
+
+/* PE machine (IMAGE_FILE_HEADER.Machine, src/probes/pe.h) of this Windows
+ * build: only DLLs of this machine can be loaded in its processes. 0 on
+ * systems whose libraries are not PE images. */
+long cd_self_pe_machine(void);
+
 /* Runs the program argv[0] (a full path) with the arguments argv (NULL-
  * terminated; argv[0] included), standard input and error from the null
  * device, and captures its standard output, at most max_out bytes. It gets

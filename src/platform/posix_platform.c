@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -240,6 +241,35 @@ const char *cd_getenv(const char *name)
 }
 
 /* ---- isolating vendor code ---- */
+
+char *cd_gbk_to_utf8(const char *s, size_t n)
+{
+	iconv_t cd;
+	char *out, *in = (char *)s, *o;
+	size_t cap = n * 4 + 1, left = n, oleft;
+	if (!s || !n)
+		return NULL;
+	/* GB18030 is a superset of GBK: every GBK label decodes the same. */
+	cd = iconv_open("UTF-8", "GB18030");
+	if (cd == (iconv_t)-1)
+		return NULL;
+	out = malloc(cap);
+	o = out;
+	oleft = cap - 1;
+	if (out && iconv(cd, &in, &left, &o, &oleft) == (size_t)-1) {
+		free(out);
+		out = NULL;
+	} else if (out) {
+		*o = '\0';
+	}
+	iconv_close(cd);
+	return out;
+}
+
+long cd_self_pe_machine(void)
+{
+	return 0; /* shared objects here are ELF */
+}
 
 char *cd_self_exe(void)
 {

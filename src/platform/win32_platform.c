@@ -384,6 +384,40 @@ const char *cd_getenv(const char *name)
 
 /* ---- isolating vendor code ---- */
 
+/* Set by the compiler's target, so a x86 build reports x86 even on x64 Windows. */
+#if defined(_M_ARM64) || defined(__aarch64__)
+#define SELF_PE_MACHINE 0xaa64L
+#elif defined(_M_X64) || defined(__x86_64__)
+#define SELF_PE_MACHINE 0x8664L
+#elif defined(_M_IX86) || defined(__i386__)
+#define SELF_PE_MACHINE 0x014cL
+#else
+#define SELF_PE_MACHINE 0L
+#endif
+
+char *cd_gbk_to_utf8(const char *s, size_t n)
+{
+	int wn;
+	wchar_t *w;
+	char *r = NULL;
+	if (!s || !n || n > 1 << 20)
+		return NULL;
+	/* Code page 936 (GBK) is on every Chinese and non-Chinese Windows. */
+	wn = MultiByteToWideChar(936, MB_ERR_INVALID_CHARS, s, (int)n, NULL, 0);
+	if (wn <= 0)
+		return NULL;
+	w = malloc(((size_t)wn + 1) * sizeof(wchar_t));
+	if (w && MultiByteToWideChar(936, MB_ERR_INVALID_CHARS, s, (int)n, w, wn) == wn)
+		r = cd_utf8_from_w_n(w, wn);
+	free(w);
+	return r;
+}
+
+long cd_self_pe_machine(void)
+{
+	return SELF_PE_MACHINE;
+}
+
 char *cd_self_exe(void)
 {
 	DWORD cap = MAX_PATH;

@@ -13,6 +13,7 @@
 #include "../core/probe.h"
 #include "../core/util.h"
 #include "../platform/platform.h"
+#include "pe.h"
 #include "pkcs11_worker.h"
 #include "x509.h"
 
@@ -152,6 +153,20 @@ static void set_str(char **dst, const char *v)
 	*dst = v ? cd_strdup(v) : NULL;
 }
 
+/* A token's own text: Chinese vendors' tools often wrote labels in GBK.
+ * Bytes that are not UTF-8 but valid GBK are decoded as GBK; anything else
+ * is kept for the row to sanitise (U+FFFD). */
+static void set_token_str(char **dst, const char *v)
+{
+	char *g = v && !cd_utf8_valid(v, strlen(v)) ? cd_gbk_to_utf8(v, strlen(v)) : NULL;
+	if (g) {
+		free(*dst);
+		*dst = g;
+	} else {
+		set_str(dst, v);
+	}
+}
+
 static char *rv_text(const struct rec *r)
 {
 	const char *rv = field(r, "rv"), *name = field(r, "name"), *msg = field(r, "message");
@@ -186,6 +201,11 @@ static void on_cert(struct module_run *m, const struct rec *r)
 	cd_row_text(&row, "token_serial", s && s->has_token ? s->serial : NULL);
 	cd_row_text(&row, "object_label", field(r, "label"));
 	cd_row_text(&row, "object_id", field(r, "id"));
+	/* Private keys are usually hidden until login: not seeing one proves nothing. */
+	if (field(r, "key") && !strcmp(field(r, "key"), "1"))
+		cd_row_int(&row, "has_private_key", 1);
+	else
+		cd_row_null(&row, "has_private_key");
 	if (cd_row_insert(m->ctx->facts, &row))
 		cd_probe_error(m->ctx, m->module, CD_ERR_SQL, "cannot store a certificate row");
 	m->certs++;
@@ -245,9 +265,9 @@ static void on_record(struct module_run *m, const struct rec *r)
 			return;
 		s->has_token = 1;
 		s->present = 1;
-		set_str(&s->label, field(r, "label"));
-		set_str(&s->manufacturer, field(r, "manufacturer"));
-		set_str(&s->model, field(r, "model"));
+		set_token_str(&s->label, field(r, "label"));
+		set_token_str(&s->manufacturer, field(r, "manufacturer"));
+		set_token_str(&s->model, field(r, "model"));
 		set_str(&s->serial, field(r, "serial"));
 		s->flags = to_int(field(r, "flags"), -1);
 	} else if (!strcmp(t, "cert")) {
@@ -356,6 +376,30 @@ static void module_run_release(struct module_run *m)
 
 #define CRASH_NOTE "the scan went on without it"
 
+/* A DLL built for another machine (a 32-bit middleware DLL in SysWOW64 seen
+ * by 64-bit cadoctor) cannot be loaded in any of our processes: LoadLibrary
+ * would fail with ERROR_BAD_EXE_FORMAT. Says so instead of trying. Returns 1
+ * when the module was recorded as not loaded. */
+static int other_machine(struct cd_probe_ctx *ctx, struct module_run *m, const char *load_path)
+{
+	long mine = cd_self_pe_machine(), theirs;
+	char a[32], b[32];
+	char *why;
+	if (mine <= 0)
+		return 0;
+	theirs = cd_pe_file_machine(load_path);
+	if (theirs < 0 || theirs == mine)
+		return 0; /* not a PE image or unreadable: the worker says why */
+	why = cd_aprintf("the DLL is built for %s and this cadoctor for %s: a process loads only DLLs of"
+			 " its own kind; the module was not read (the middleware still works for"
+			 " programs of its own kind)",
+			 cd_pe_machine_name(theirs, a, sizeof(a)), cd_pe_machine_name(mine, b, sizeof(b)));
+	update_module(m, "not_loaded", why ? why : "built for another machine");
+	cd_probe_error(ctx, m->module, CD_ERR_UNSUPPORTED, "%s", why ? why : "built for another machine");
+	free(why);
+	return 1;
+}
+
 static void read_module(struct cd_probe_ctx *ctx, const char *self, const char *module, int timeout_ms)
 {
 	struct module_run m;
@@ -374,6 +418,10 @@ static void read_module(struct cd_probe_ctx *ctx, const char *self, const char *
 	memset(&m, 0, sizeof(m));
 	m.ctx = ctx;
 	m.module = module;
+	if (other_machine(ctx, &m, load_path)) {
+		free(load_path);
+		return;
+	}
 	argv[0] = self;
 	argv[1] = "__pkcs11-worker";
 	argv[2] = load_path;

@@ -185,10 +185,75 @@ static unsigned char *get_attr(FILE *out, CK_FUNCTION_LIST *f, CK_SESSION_HANDLE
 	return v;
 }
 
+/* CKA_IDs of the private keys a session sees without login, to mark the
+ * certificates whose key is there. Most tokens hide private keys until
+ * login (CKA_PRIVATE): then none is found, and that says nothing. */
+#define MAX_KEY_IDS 64
+struct key_ids {
+	unsigned char *id[MAX_KEY_IDS];
+	CK_ULONG len[MAX_KEY_IDS];
+	size_t n;
+};
+
+static void read_key_ids(FILE *out, CK_FUNCTION_LIST *f, CK_SESSION_HANDLE s, CK_SLOT_ID slot, struct key_ids *k)
+{
+	CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
+	CK_ATTRIBUTE tmpl;
+	CK_OBJECT_HANDLE objs[MAX_KEY_IDS + 8];
+	CK_ULONG n = 0, i;
+	CK_RV rv;
+
+	tmpl.type = CKA_CLASS;
+	tmpl.pValue = &cls;
+	tmpl.ulValueLen = sizeof(cls);
+	rec_call(out, "C_FindObjects(private keys)", 1, slot);
+	rv = f->C_FindObjectsInit(s, &tmpl, 1);
+	if (rv != CKR_OK) {
+		rec_error(out, "error", "C_FindObjectsInit(private keys)", 1, slot, rv);
+		return;
+	}
+	rv = f->C_FindObjects(s, objs, MAX_KEY_IDS, &n);
+	if (rv != CKR_OK) {
+		rec_error(out, "error", "C_FindObjects(private keys)", 1, slot, rv);
+		n = 0;
+	}
+	if (n > MAX_KEY_IDS)
+		n = MAX_KEY_IDS; /* returned more than asked for */
+	for (i = 0; i < n; i++) {
+		CK_ULONG len;
+		unsigned char *id = get_attr(out, f, s, slot, objs[i], CKA_ID, &len);
+		if (id && len > 0 && k->n < MAX_KEY_IDS) {
+			k->id[k->n] = id;
+			k->len[k->n++] = len;
+		} else {
+			free(id);
+		}
+	}
+	f->C_FindObjectsFinal(s);
+}
+
+static void release_key_ids(struct key_ids *k)
+{
+	size_t i;
+	for (i = 0; i < k->n; i++)
+		free(k->id[i]);
+	k->n = 0;
+}
+
+static int has_key_id(const struct key_ids *k, const unsigned char *id, CK_ULONG len)
+{
+	size_t i;
+	for (i = 0; id && len > 0 && i < k->n; i++)
+		if (k->len[i] == len && !memcmp(k->id[i], id, len))
+			return 1;
+	return 0;
+}
+
 /* Certificate objects of a token, from a read-only session without login.
  * An uninitialised token has none; its refusal to open a session is no error. */
 static void read_certs(FILE *out, CK_FUNCTION_LIST *f, CK_SLOT_ID slot, int initialized)
 {
+	struct key_ids keys;
 	CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
 	CK_ATTRIBUTE tmpl;
 	CK_SESSION_HANDLE s = 0;
@@ -203,6 +268,8 @@ static void read_certs(FILE *out, CK_FUNCTION_LIST *f, CK_SLOT_ID slot, int init
 			rec_error(out, "error", "C_OpenSession", 1, slot, rv);
 		return;
 	}
+	memset(&keys, 0, sizeof(keys));
+	read_key_ids(out, f, s, slot, &keys);
 	tmpl.type = CKA_CLASS;
 	tmpl.pValue = &cls;
 	tmpl.ulValueLen = sizeof(cls);
@@ -211,6 +278,7 @@ static void read_certs(FILE *out, CK_FUNCTION_LIST *f, CK_SLOT_ID slot, int init
 	if (rv != CKR_OK) {
 		rec_error(out, "error", "C_FindObjectsInit", 1, slot, rv);
 		f->C_CloseSession(s);
+		release_key_ids(&keys);
 		return;
 	}
 	for (;;) {
@@ -238,6 +306,8 @@ static void read_certs(FILE *out, CK_FUNCTION_LIST *f, CK_SLOT_ID slot, int init
 				put_hex(out, "id", id, ilen);
 			if (value)
 				put_hex(out, "value", value, vlen);
+			if (has_key_id(&keys, id, ilen))
+				fprintf(out, "\tkey=1");
 			end_record(out);
 			free(value);
 			free(label);
@@ -250,6 +320,7 @@ static void read_certs(FILE *out, CK_FUNCTION_LIST *f, CK_SLOT_ID slot, int init
 	}
 	f->C_FindObjectsFinal(s);
 	f->C_CloseSession(s);
+	release_key_ids(&keys);
 }
 
 static void read_slot(FILE *out, CK_FUNCTION_LIST *f, CK_SLOT_ID slot, int listed_present)

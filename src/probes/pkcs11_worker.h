@@ -22,7 +22,9 @@
  *                                                slots than it announced
  *   slot id=N description=.. manufacturer=.. flags=N present=0|1
  *   token slot=N label=.. manufacturer=.. model=.. serial=.. flags=N
- *   cert slot=N label=.. id=HEX value=HEX
+ *   cert slot=N label=.. id=HEX value=HEX [key=1]
+ *                                                key=1: a private key with the
+ *                                                same CKA_ID is visible without login
  *   end                                          finished normally
  */
 #ifndef CD_PKCS11_WORKER_H

@@ -11,9 +11,8 @@
 #include "../platform/platform.h"
 #include "../platform/win32_util.h"
 #include "browser.h"
+#include "win32_profiles.h"
 #include "win32_reg.h"
-
-#define PROFILE_LIST "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList"
 
 /* Chromium-family user data directories under Local AppData. */
 static const struct {
@@ -31,46 +30,6 @@ static const struct {
 /* Known folder ids (SHGetKnownFolderPath, Vista and later). */
 static const GUID fid_local_app_data = { 0xf1b32785, 0x6fba, 0x4fcf, { 0x9d, 0x55, 0x7b, 0x8e, 0x7f, 0x15, 0x70, 0x91 } };
 static const GUID fid_roaming_app_data = { 0x3eb685db, 0x65f9, 0x4cf6, { 0xa0, 0x3e, 0xe3, 0xef, 0x65, 0x72, 0x9f, 0x3d } };
-static const GUID fid_profile = { 0x5e6c858f, 0x0e22, 0x4760, { 0x9a, 0xfe, 0xea, 0x33, 0x17, 0xb6, 0x71, 0x73 } };
-
-typedef HRESULT(WINAPI *get_known_folder_fn)(const GUID *, DWORD, HANDLE, PWSTR *);
-typedef void(WINAPI *co_task_mem_free_fn)(LPVOID);
-typedef BOOL(WINAPI *string_sid_fn)(LPCWSTR, PSID *);
-
-/* A known folder of the current user through shell32 looked up at run time
- * (absent before Vista), else the environment variable env. A new string
- * or NULL. */
-static char *user_folder(const GUID *id, const wchar_t *env)
-{
-	HMODULE shell = LoadLibraryW(L"shell32.dll");
-	HMODULE ole = LoadLibraryW(L"ole32.dll");
-	get_known_folder_fn gkf = NULL;
-	co_task_mem_free_fn ctf = NULL;
-	char *r = NULL;
-	wchar_t buf[MAX_PATH * 2];
-	DWORD n;
-
-	if (shell)
-		gkf = (get_known_folder_fn)(void (*)(void))GetProcAddress(shell, "SHGetKnownFolderPath");
-	if (ole)
-		ctf = (co_task_mem_free_fn)(void (*)(void))GetProcAddress(ole, "CoTaskMemFree");
-	if (gkf && ctf) {
-		PWSTR w = NULL;
-		if (gkf(id, 0, NULL, &w) == S_OK && w && *w)
-			r = cd_utf8_from_w(w);
-		ctf(w);
-	}
-	if (shell)
-		FreeLibrary(shell);
-	if (ole)
-		FreeLibrary(ole);
-	if (r)
-		return r;
-	n = GetEnvironmentVariableW(env, buf, (DWORD)(sizeof(buf) / sizeof(buf[0])));
-	if (n > 0 && n < sizeof(buf) / sizeof(buf[0]))
-		return cd_utf8_from_w(buf);
-	return NULL;
-}
 
 static char *current_user_name(void)
 {
@@ -82,47 +41,6 @@ static char *current_user_name(void)
 	if (n > 0 && n < sizeof(buf) / sizeof(buf[0]))
 		return cd_utf8_from_w(buf);
 	return NULL;
-}
-
-/* Elevated: the token of this process is an administrator's full token. */
-static int is_elevated(void)
-{
-	HANDLE tok;
-	TOKEN_ELEVATION te;
-	DWORD n = 0;
-	int r = 0;
-	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
-		return 0;
-	if (GetTokenInformation(tok, TokenElevation, &te, sizeof(te), &n))
-		r = te.TokenIsElevated != 0;
-	CloseHandle(tok);
-	return r;
-}
-
-/* The account name of a string SID, else the last component of the profile
- * path. A new string. */
-static char *user_of(const char *sid, const char *profile)
-{
-	HMODULE adv = GetModuleHandleW(L"advapi32.dll");
-	string_sid_fn conv = adv ? (string_sid_fn)(void (*)(void))GetProcAddress(adv, "ConvertStringSidToSidW") : NULL;
-	wchar_t *wsid = cd_w_from_utf8(sid);
-	PSID psid = NULL;
-	char *r = NULL;
-	const char *slash;
-
-	if (conv && wsid && conv(wsid, &psid) && psid) {
-		wchar_t name[257], dom[257];
-		DWORD nn = 257, dn = 257;
-		SID_NAME_USE use;
-		if (LookupAccountSidW(NULL, psid, name, &nn, dom, &dn, &use))
-			r = cd_utf8_from_w(name);
-		LocalFree(psid);
-	}
-	free(wsid);
-	if (r)
-		return r;
-	slash = strrchr(profile, '\\');
-	return cd_strdup(slash && slash[1] ? slash + 1 : profile);
 }
 
 /* Every browser place of one user: local is Local AppData, roaming is
@@ -144,90 +62,15 @@ static void user_browsers(struct cd_probe_ctx *ctx, const char *user, const char
 	}
 }
 
-/* Path without trailing separators compares equal, case-insensitively. */
-static int same_path(const char *a, const char *b)
+/* One other user's browser places (cd_win_other_profiles). */
+static void other_user(struct cd_probe_ctx *ctx, const char *user, const char *profile, void *ud)
 {
-	size_t na = strlen(a), nb = strlen(b);
-	while (na > 1 && (a[na - 1] == '\\' || a[na - 1] == '/'))
-		na--;
-	while (nb > 1 && (b[nb - 1] == '\\' || b[nb - 1] == '/'))
-		nb--;
-	return na == nb && !_strnicmp(a, b, na);
-}
-
-/* The other users' profiles: every ProfileList entry of a user account
- * (not SYSTEM, LocalService, NetworkService) whose folder is not the
- * current user's. */
-static void other_users(struct cd_probe_ctx *ctx, const char *own_profile)
-{
-	HKEY h;
-	char **sids = NULL, *where;
-	size_t n = 0, i;
-	cd_err e = cd_reg_open(HKEY_LOCAL_MACHINE, PROFILE_LIST, CD_REG_VIEW_64, &h);
-
-	where = cd_reg_describe(HKEY_LOCAL_MACHINE, PROFILE_LIST, CD_REG_VIEW_64, NULL);
-	if (e) {
-		if (e != CD_ERR_NOT_FOUND)
-			cd_probe_error(ctx, where ? where : PROFILE_LIST, e, "cannot open the ProfileList key");
-		free(where);
-		return;
-	}
-	e = cd_reg_subkeys(h, &sids, &n);
-	if (e)
-		cd_probe_error(ctx, where ? where : PROFILE_LIST, e, "cannot list the ProfileList key");
-	for (i = 0; !e && i < n; i++) {
-		HKEY s;
-		char *sub, *swhere, *profile, *local, *roaming, *user, **names = NULL;
-		size_t nn = 0;
-		cd_err le;
-
-		if (!strcmp(sids[i], "S-1-5-18") || !strcmp(sids[i], "S-1-5-19") || !strcmp(sids[i], "S-1-5-20"))
-			continue;
-		sub = cd_aprintf("%s\\%s", PROFILE_LIST, sids[i]);
-		if (!sub)
-			break;
-		swhere = cd_reg_describe(HKEY_LOCAL_MACHINE, sub, CD_REG_VIEW_64, NULL);
-		le = cd_reg_open(HKEY_LOCAL_MACHINE, sub, CD_REG_VIEW_64, &s);
-		free(sub);
-		if (le) {
-			if (le != CD_ERR_NOT_FOUND)
-				cd_probe_error(ctx, swhere ? swhere : sids[i], le, "cannot open the profile's key");
-			free(swhere);
-			continue;
-		}
-		profile = swhere ? cd_reg_probe_str(ctx, s, swhere, "ProfileImagePath", 1) : NULL;
-		cd_reg_close(s);
-		free(swhere);
-		if (!profile || !*profile || (own_profile && same_path(profile, own_profile))) {
-			free(profile);
-			continue;
-		}
-		/* A folder that is gone is a stale entry; one that is there but
-		 * cannot be listed is worth an error. */
-		if (cd_is_dir(profile)) {
-			le = cd_list_dir(profile, &names, &nn);
-			if (le) {
-				cd_probe_error(ctx, profile, le, "cannot read the user profile folder");
-				free(profile);
-				continue;
-			}
-			cd_free_list(names, nn);
-		} else {
-			free(profile);
-			continue;
-		}
-		user = user_of(sids[i], profile);
-		local = cd_aprintf("%s\\AppData\\Local", profile);
-		roaming = cd_aprintf("%s\\AppData\\Roaming", profile);
-		user_browsers(ctx, user, local, roaming);
-		free(local);
-		free(roaming);
-		free(user);
-		free(profile);
-	}
-	cd_free_list(sids, n);
-	cd_reg_close(h);
-	free(where);
+	char *local = cd_aprintf("%s\\AppData\\Local", profile);
+	char *roaming = cd_aprintf("%s\\AppData\\Roaming", profile);
+	(void)ud;
+	user_browsers(ctx, user, local, roaming);
+	free(local);
+	free(roaming);
 }
 
 static cd_err collect_profiles(struct cd_probe_ctx *ctx)
@@ -237,9 +80,9 @@ static cd_err collect_profiles(struct cd_probe_ctx *ctx)
 	if (!cd_probe_is_live(ctx))
 		return CD_ERR_UNSUPPORTED;
 	user = current_user_name();
-	local = user_folder(&fid_local_app_data, L"LOCALAPPDATA");
-	roaming = user_folder(&fid_roaming_app_data, L"APPDATA");
-	profile = user_folder(&fid_profile, L"USERPROFILE");
+	local = cd_win_known_folder(&fid_local_app_data, L"LOCALAPPDATA");
+	roaming = cd_win_known_folder(&fid_roaming_app_data, L"APPDATA");
+	profile = cd_win_own_profile();
 	if (!local && profile)
 		local = cd_aprintf("%s\\AppData\\Local", profile);
 	if (!roaming && profile)
@@ -247,8 +90,8 @@ static cd_err collect_profiles(struct cd_probe_ctx *ctx)
 	if (!local && !roaming)
 		cd_probe_error(ctx, "AppData", CD_ERR_NOT_FOUND, "cannot find the current user's AppData folders");
 	user_browsers(ctx, user, local, roaming);
-	if (is_elevated())
-		other_users(ctx, profile);
+	if (cd_win_is_elevated())
+		cd_win_other_profiles(ctx, profile, other_user, NULL);
 	free(user);
 	free(local);
 	free(roaming);

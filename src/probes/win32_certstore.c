@@ -5,6 +5,12 @@
  * certificate with key provider info has a private key linked to it (on a
  * token, that is where the CSP finds the key).
  *
+ * When elevated, the personal certificates of the other users, who may not be
+ * logged on (CryptoAPI opens only the current user's store), are read from
+ * the files in their profiles, %APPDATA%\Microsoft\SystemCertificates\My\
+ * Certificates\<SHA1>, by certser.c: source "profile_file", location
+ * "<user>\MY", with the key provider info the file holds.
+ *
  * Only the system stores are opened, read-only and only when they exist. The
  * "UserDS" store (the user's certificates in Active Directory) is NOT opened:
  * on a domain machine whose controller is out of reach, opening it can stall
@@ -17,7 +23,10 @@
 
 #include "../core/probe.h"
 #include "../core/util.h"
+#include "../platform/platform.h"
 #include "../platform/win32_util.h"
+#include "certser.h"
+#include "win32_profiles.h"
 #include "x509.h"
 
 #define MAX_PROV_INFO ((DWORD)1 << 16) /* bigger key provider info is not read */
@@ -108,6 +117,75 @@ static void read_store(struct cd_probe_ctx *ctx, DWORD where, const char *locati
 	CertCloseStore(store, 0);
 }
 
+#define USER_CERT_DIR "AppData\\Roaming\\Microsoft\\SystemCertificates\\My\\Certificates"
+#define MAX_CERT_FILE ((size_t)1 << 20)
+
+/* One serialized certificate file of another user's MY store. */
+static void cert_file(struct cd_probe_ctx *ctx, const char *user, const char *location, const char *path)
+{
+	struct cd_cert_element el;
+	struct cd_x509 x;
+	struct cd_row row;
+	char *data = NULL;
+	size_t len = 0;
+	cd_err e = cd_read_file(path, MAX_CERT_FILE, &data, &len);
+
+	if (e) {
+		cd_probe_error(ctx, path, e, "cannot read the certificate file: %s", cd_err_message(e));
+		free(data);
+		return;
+	}
+	memset(&x, 0, sizeof(x));
+	cd_cert_element_parse((const unsigned char *)data, len, &el);
+	if (el.cert)
+		cd_x509_parse(el.cert, el.cert_len, &x);
+	else
+		x.parse_error = cd_aprintf("not a certificate store element: %s", el.error ? el.error : "?");
+	/* A damaged key provider info does not hide the certificate. */
+	if (el.cert && el.error)
+		cd_probe_error(ctx, path, CD_ERR_PARSE, "damaged certificate file: %s", el.error);
+	cd_row_init(&row, "certificates");
+	cd_row_text(&row, "source", "profile_file");
+	cd_row_text(&row, "location", location);
+	cd_row_text(&row, "user", user);
+	cd_x509_fill_row(&x, &row);
+	cd_row_text(&row, "provider", el.provider);
+	cd_row_text(&row, "container", el.container);
+	cd_row_int(&row, "has_private_key", el.has_key_prov_info);
+	if (cd_row_insert(ctx->facts, &row))
+		cd_probe_error(ctx, path, CD_ERR_SQL, "cannot store a certificate row");
+	cd_x509_release(&x);
+	cd_cert_element_release(&el);
+	free(data);
+}
+
+/* Another user's MY store files (cd_win_other_profiles). */
+static void other_user(struct cd_probe_ctx *ctx, const char *user, const char *profile, void *ud)
+{
+	char *dir = cd_aprintf("%s\\" USER_CERT_DIR, profile), *location = cd_aprintf("%s\\MY", user);
+	char **names = NULL;
+	size_t n = 0, i;
+	cd_err e;
+	(void)ud;
+	if (!dir || !location || !cd_is_dir(dir)) {
+		free(dir);
+		free(location);
+		return; /* no personal certificate was ever stored */
+	}
+	e = cd_list_dir(dir, &names, &n);
+	if (e)
+		cd_probe_error(ctx, dir, e, "cannot list the user's certificate files");
+	for (i = 0; !e && i < n; i++) {
+		char *path = cd_aprintf("%s\\%s", dir, names[i]);
+		if (path && !cd_is_dir(path))
+			cert_file(ctx, user, location, path);
+		free(path);
+	}
+	cd_free_list(names, n);
+	free(dir);
+	free(location);
+}
+
 static cd_err collect_certstore(struct cd_probe_ctx *ctx)
 {
 	wchar_t wuser[256 + 1];
@@ -119,6 +197,11 @@ static cd_err collect_certstore(struct cd_probe_ctx *ctx)
 		user = cd_utf8_from_w(wuser);
 	read_store(ctx, CERT_SYSTEM_STORE_CURRENT_USER, "CurrentUser\\MY", user);
 	read_store(ctx, CERT_SYSTEM_STORE_LOCAL_MACHINE, "LocalMachine\\MY", NULL);
+	if (cd_win_is_elevated()) {
+		char *own = cd_win_own_profile();
+		cd_win_other_profiles(ctx, own, other_user, NULL);
+		free(own);
+	}
 	free(user);
 	return CD_OK;
 }

@@ -10,6 +10,7 @@ extern const struct cd_probe cd_probe_win32_csp;
 extern const struct cd_probe cd_probe_win32_minidrivers;
 extern const struct cd_probe cd_probe_win32_programs;
 extern const struct cd_probe cd_probe_win32_vendor;
+extern const struct cd_probe cd_probe_pkcs11_tokens;
 extern const struct cd_probe cd_probe_win32_com;
 extern const struct cd_probe cd_probe_win32_services;
 extern const struct cd_probe cd_probe_win32_processes;
@@ -27,6 +28,8 @@ static const struct cd_probe *const probes[] = {
 	&cd_probe_win32_minidrivers,
 	&cd_probe_win32_programs,
 	&cd_probe_win32_vendor,
+	/* after the vendor probe, which lists the catalog's PKCS#11 DLLs */
+	&cd_probe_pkcs11_tokens,
 	&cd_probe_win32_com,
 	&cd_probe_win32_services,
 	&cd_probe_win32_processes,

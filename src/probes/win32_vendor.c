@@ -2,7 +2,9 @@
  * PKI\Devices keys and BJCA's Driver\driver.ini map USB ids to the DLL the
  * middleware loads for them, and a map that names a missing DLL explains a
  * token that Windows sees but no page can use. Also the middleware DLLs of
- * the catalog in the system directories, with their file versions. */
+ * the catalog in the system directories, with their file versions; those of
+ * kind pkcs11 that are there become pkcs11_modules rows for pkcs11.tokens,
+ * which runs next and reads each in a child process. */
 #include <windows.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -557,7 +559,8 @@ static void bjca(struct cd_probe_ctx *ctx)
 
 /* ---- middleware DLLs of the catalog ---- */
 
-static void file_row(struct cd_probe_ctx *ctx, const char *path, const char *purpose)
+/* Returns 1 when the file is there, 0 when not, -1 when unknown. */
+static int file_row(struct cd_probe_ctx *ctx, const char *path, const char *purpose)
 {
 	WIN32_FILE_ATTRIBUTE_DATA fa;
 	wchar_t *w = cd_w_from_utf8(path);
@@ -566,7 +569,7 @@ static void file_row(struct cd_probe_ctx *ctx, const char *path, const char *pur
 	struct cd_row r;
 
 	if (!w)
-		return;
+		return -1;
 	cd_row_init(&r, "files");
 	cd_row_text(&r, "path", path);
 	cd_row_text(&r, "purpose", purpose);
@@ -590,6 +593,24 @@ static void file_row(struct cd_probe_ctx *ctx, const char *path, const char *pur
 	cd_row_insert(ctx->facts, &r);
 	free(version);
 	free(w);
+	return present;
+}
+
+/* A PKCS#11 middleware DLL that is there: the probe pkcs11.tokens reads it
+ * in a child process and fills in the rest of the row. */
+static void pkcs11_module_row(struct cd_probe_ctx *ctx, const char *file, const char *path, const char *vendor)
+{
+	struct cd_row r;
+	cd_row_init(&r, "pkcs11_modules");
+	cd_row_text(&r, "name", file);
+	cd_row_text(&r, "path", path);
+	cd_row_text(&r, "resolved_path", path);
+	cd_row_int(&r, "file_exists", 1);
+	cd_row_text(&r, "source", "catalog");
+	cd_row_int(&r, "enabled", 1);
+	cd_row_text(&r, "vendor", vendor);
+	cd_row_text(&r, "load_status", "not_loaded");
+	cd_row_insert(ctx->facts, &r);
 }
 
 static void middleware_files(struct cd_probe_ctx *ctx)
@@ -599,7 +620,7 @@ static void middleware_files(struct cd_probe_ctx *ctx)
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(cd_facts_db(ctx->facts),
-			       "SELECT file, vendor FROM rules.cat_middleware ORDER BY file", -1, &st,
+			       "SELECT file, vendor, kind FROM rules.cat_middleware ORDER BY file", -1, &st,
 			       NULL) != SQLITE_OK) {
 		cd_probe_error(ctx, "rules.cat_middleware", CD_ERR_SQL, "%s",
 			       sqlite3_errmsg(cd_facts_db(ctx->facts)));
@@ -609,6 +630,7 @@ static void middleware_files(struct cd_probe_ctx *ctx)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *file = (const char *)sqlite3_column_text(st, 0);
 		const char *vendor = (const char *)sqlite3_column_text(st, 1);
+		const char *kind = (const char *)sqlite3_column_text(st, 2);
 		char *purpose;
 		/* Bare names only: a catalog entry is a DLL name, never a path. */
 		if (!file || !*file || strpbrk(file, "\\/:"))
@@ -618,8 +640,8 @@ static void middleware_files(struct cd_probe_ctx *ctx)
 		 * 32-bit cadoctor looks at the 64-bit one. */
 		for (i = 0; purpose && i < nv; i++) {
 			char *path = cd_win_expand_path(file, views[i]);
-			if (path)
-				file_row(ctx, path, purpose);
+			if (path && file_row(ctx, path, purpose) == 1 && kind && !strcmp(kind, "pkcs11"))
+				pkcs11_module_row(ctx, file, path, vendor);
 			free(path);
 		}
 		free(purpose);
@@ -644,6 +666,6 @@ static cd_err collect_vendor(struct cd_probe_ctx *ctx)
 
 const struct cd_probe cd_probe_win32_vendor = {
 	"windows.vendor",
-	"vendor_device_maps, files",
+	"vendor_device_maps, files, pkcs11_modules",
 	collect_vendor,
 };

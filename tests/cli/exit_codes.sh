@@ -13,6 +13,13 @@ check_rc "option missing its argument" 64 "$CD" scan --snapshot
 check_rc "collect without -o" 64 "$CD" collect --offline
 check_rc "bad --lang" 64 "$CD" scan --lang fr
 check_rc "--snapshot with --root" 64 "$CD" scan --snapshot x --root /
+for v in 0 99 600001 abc 5000x ""; do
+	check_rc "scan --module-timeout-ms '$v' is out of range" 64 "$CD" scan --offline --module-timeout-ms "$v"
+	check "the module time limit error says the range" contains "$WORK/last.err" "100 到 600000"
+	check_rc "collect --module-timeout-ms '$v' is out of range" 64 "$CD" collect --module-timeout-ms "$v" -o "$WORK/x.txt"
+	check "collect names the option" contains "$WORK/last.err" "--module-timeout-ms"
+done
+check "no snapshot from a refused collect" test ! -e "$WORK/x.txt"
 check_rc "help" 0 "$CD" help
 check "help is Chinese by default" contains "$WORK/last.out" "用法"
 check_rc "help in English" 0 "$CD" --lang en help

@@ -134,7 +134,7 @@ M=$R/usr/share/p11-kit/modules
 mkdir -p "$M" "$R/usr/lib/softhsm" "$R/opt/test"
 ln -s "$SOFTHSM" "$R/usr/lib/softhsm/libsofthsm2.so"
 printf 'module: /usr/lib/softhsm/libsofthsm2.so\n' >"$M/softhsm2.module"
-VARIANTS="locked finaltry crash hang initfail manyslots badcerts empty"
+VARIANTS="locked finaltry crash hang initfail manyslots badcerts empty keys gbk"
 for v in $VARIANTS; do
 	cp "$TESTMOD" "$R/opt/test/libtest-$v.so"
 	printf 'module: /opt/test/libtest-%s.so\n' "$v" >"$M/test-$v.module"
@@ -228,6 +228,7 @@ expect "the hanging module's slot" 1 "$OUT" "$T" "module_path: /opt/test/libtest
 n_hang_info=$(flatten "$OUT" | grep -F '|module_path: /opt/test/libtest-hang.so|' | grep -c 'user_pin_locked' || true)
 check "the hanging module's slot has no token info (NULL flags)" test "$n_hang_info" -eq 0
 expect "no token from the crashing module" 0 "$OUT" "$T" "module_path: /opt/test/libtest-crash.so"
+expect "a GBK label is decoded as GBK" 1 "$OUT" "$T" "module_path: /opt/test/libtest-gbk.so" "label: 测试锁 GBK"
 expect "softhsm tokens by label" 1 "$OUT" "$T" "module_path: /usr/lib/softhsm/libsofthsm2.so" "label: RSA 令牌" \
 	"token_initialized: 1" "user_pin_locked: 0" "manufacturer: SoftHSM project"
 expect "softhsm SM2 token" 1 "$OUT" "$T" "label: SM2 token" "token_initialized: 1"
@@ -245,6 +246,12 @@ n_bad=$(flatten "$OUT" | grep -F "|$T|" | grep -F '|module_path: /opt/test/libte
 check "three unparsable values have parse_error ($n_bad)" test "$n_bad" -eq 3
 expect "softhsm certificates" 3 "$OUT" "$T" "source: pkcs11" "location: RSA 令牌"
 expect "softhsm SM2 token certificates" 3 "$OUT" "$T" "source: pkcs11" "location: SM2 token"
+expect "a private key visible without login marks its certificate" 1 "$OUT" "$T" \
+	"module_path: /opt/test/libtest-keys.so" "object_label: rsa_valid.der" "has_private_key: 1"
+expect "the private key itself is no certificate" 1 "$OUT" "$T" "module_path: /opt/test/libtest-keys.so"
+n_key=$(flatten "$OUT" | grep -F "|$T|" | grep -vF '|module_path: /opt/test/libtest-keys.so|' | grep -c '|has_private_key: ' || true)
+check "no private key seen without login elsewhere: has_private_key stays NULL ($n_key)" test "$n_key" -eq 0
+expect "the GBK token's certificate is on the decoded label" 1 "$OUT" "$T" "location: 测试锁 GBK"
 expect "the CA certificate is marked" 1 "$OUT" "$T" "location: RSA 令牌" "is_ca: 1" "object_id: 03" "object_label: CA"
 
 # Every certificate's facts against `openssl x509`.
@@ -326,6 +333,13 @@ one_module() { # VARIANT [collect options] -> prints elapsed ms
 t_crash=$(one_module crash)
 t_hang=$(one_module hang)
 t_locked=$(one_module locked)
+# --module-timeout-ms: the limit given is the one applied and named.
+t_short=$(one_module hangshort --module-timeout-ms 300)
+expect "a shorter limit is named in load_error" 1 "$WORK/one-hangshort/facts.txt" "Table: pkcs11_modules" \
+	"load_status: timeout" "load_error: no answer within 300 ms in C_GetTokenInfo (slot 1): stopped"
+expect "and in the probe error" 1 "$WORK/one-hangshort/facts.txt" "Table: probe_errors" "code: timeout" \
+	"message: the module hung (no answer within 300 ms in C_GetTokenInfo (slot 1)); the scan went on without it"
+echo "$TEST_NAME: hang module with --module-timeout-ms 300: $t_short ms"
 echo "$TEST_NAME: crash module $t_crash ms, hang module $t_hang ms (limit 5000), well-behaved module $t_locked ms"
 check "a crash costs no waiting (< 1500 ms, took $t_crash)" test "$t_crash" -lt 1500
 check "a hang costs its limit (5000..6500 ms, took $t_hang)" test "$t_hang" -ge 5000 -a "$t_hang" -lt 6500

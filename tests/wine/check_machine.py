@@ -76,6 +76,11 @@ def main():
                 if not any(matches(r, want) for r in rows):
                     fail(f"finding {rule}: no evidence row has {want}: {rows}")
                     continue
+            if "message-zh" in exp:
+                zh = f["messages"]["zh-CN"]
+                if not any(exp["message-zh"] in m for m in zh):
+                    fail(f"finding {rule}: no zh-CN message contains {exp['message-zh']!r}: {zh}")
+                    continue
             passed += 1
         elif "fact" in exp:
             table = exp["fact"]
