@@ -56,9 +56,18 @@ for m in "${machines[@]}"; do
     (cd "$dir" && bash ./setup.sh) >"$out/setup.log" 2>&1 || ok=0
   fi
   [ "$ok" = 1 ] || echo "$m: set-up failed (see $out/setup.log)" >&2
+  # A machine whose fixtures hold the test extensions (captured from real
+  # browsers) adds their catalog rows: the scan then uses a copy of rules/.
+  rules=()
+  if [ -f "$dir/catalog_extensions.cat" ]; then
+    rm -rf "$out/rules"
+    cp -r "$SRC/rules" "$out/rules"
+    { echo; cat "$dir/catalog_extensions.cat"; } >>"$out/rules/catalog/extensions.cat"
+    rules=(--rules "$(winepath -w "$out/rules")")
+  fi
   # expected.txt names users and paths as set up: compare unredacted facts
   "$WINE" "$EXE" collect --offline --no-redact -o "$(winepath -w "$out/facts.txt")" >"$out/collect.log" 2>&1
-  "$WINE" "$EXE" scan --offline --no-redact --json >"$out/scan.json" 2>"$out/scan.err"
+  "$WINE" "$EXE" scan --offline --no-redact "${rules[@]}" --json >"$out/scan.json" 2>"$out/scan.err"
   status=$?
   if [ "$ok" = 1 ] && "$PY" "$HERE/check_machine.py" "$dir/expected.txt" "$out/facts.txt" \
       "$out/scan.json" "$status" >"$out/check.log" 2>&1; then
