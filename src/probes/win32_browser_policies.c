@@ -63,7 +63,7 @@ struct walk {
 static void bad_value(const struct walk *w, const char *sub, const char *value, cd_err e, const char *what)
 {
 	char *where = cd_reg_describe(w->root, sub, w->view, value);
-	cd_probe_error(w->ctx, where ? where : sub, e, "browser policy value %s", what);
+	cd_probe_error(w->ctx, where ? where : sub, e, "browser policy %s", what);
 	free(where);
 }
 
@@ -80,8 +80,11 @@ static cJSON *read_value(const struct walk *w, HKEY h, const char *sub, const ch
 		if (top && json_policy(name)) {
 			const char *why = NULL;
 			v = cd_bjson_parse(s, strlen(s), &why);
-			if (!v)
-				bad_value(w, sub, name, CD_ERR_PARSE, why ? why : "is not JSON");
+			if (!v) {
+				char *m = cd_aprintf("is %s", why ? why : "not JSON");
+				bad_value(w, sub, name, CD_ERR_PARSE, m ? m : "is not JSON");
+				free(m);
+			}
 		} else {
 			v = cJSON_CreateString(s);
 		}
@@ -112,7 +115,7 @@ static cJSON *read_value(const struct walk *w, HKEY h, const char *sub, const ch
 	if (e == CD_ERR_PARSE)
 		bad_value(w, sub, name, e, "has a type the browser does not read (not REG_SZ, REG_DWORD or REG_MULTI_SZ)");
 	else if (e != CD_ERR_NOT_FOUND)
-		bad_value(w, sub, name, e, cd_err_message(e));
+		bad_value(w, sub, name, e, "cannot be read");
 	return NULL;
 }
 
@@ -169,7 +172,7 @@ static cJSON *key_list(const struct walk *w, HKEY h, const char *sub, char **nam
 	}
 	if (got < num)
 		bad_value(w, sub, NULL, CD_ERR_PARSE,
-			  "list has a gap in its numbering: the browser ignores the items after it");
+			  "is a list with a gap in its numbering: the browser ignores the items after it");
 	return arr;
 }
 
@@ -193,7 +196,7 @@ static cJSON *key_to_json(const struct walk *w, const char *sub, int depth)
 		e = cd_reg_subkeys(h, &keys, &nk);
 	if (e) {
 		if (e != CD_ERR_NOT_FOUND)
-			bad_value(w, sub, NULL, e, "key cannot be read");
+			bad_value(w, sub, NULL, e, "cannot be read");
 		goto done;
 	}
 	if (nv + nk > MAX_ITEMS) {
@@ -263,7 +266,7 @@ static void policies_under(const struct walk *w, const char *browser, const char
 		e = cd_reg_subkeys(h, &keys, &nk);
 	if (e) {
 		if (e != CD_ERR_NOT_FOUND)
-			bad_value(w, base, NULL, e, "key cannot be read");
+			bad_value(w, base, NULL, e, "cannot be read");
 		cd_reg_close(h);
 		return;
 	}
