@@ -8,9 +8,12 @@
 #   chromium/<state>/Local State, Default/Preferences, Default/Secure Preferences
 #   firefox/<state>/profiles.ini, <profile>/{extensions.json,
 #       extension-preferences.json, compatibility.ini, prefs.js, pkcs11.txt}
+# Needs chromium, firefox-esr, python3, modutil and SoftHSM2 (the Linux
+# browser tests' packages).
 # states: Chromium enabled (not allowed in incognito), incognito (allowed),
 # disabled (by the user's toggle); Firefox enabled (not allowed in private
-# windows). The machines place them in Wine users' profile folders.
+# windows) and module (the same profile with a PKCS#11 module loaded). The
+# machines place them in Wine users' profile folders.
 # The one edit: this machine's absolute paths (temporary folders) become
 # Windows paths under C:\users\@USER@, which a machine's setup.sh replaces by
 # the Wine user; nothing else is touched (Chromium's MACs are left as they are,
@@ -31,7 +34,7 @@ mkdir -p "$OUT"
 # the Windows folder it stands for.
 winpaths() { # DIR FROM TO
 	python3 - "$@" <<'PY'
-import json, os, sys
+import json, os, re, sys
 root, frm, to = sys.argv[1:4]
 def fix(s):
     if s.startswith(frm):
@@ -54,7 +57,10 @@ for d, _, files in os.walk(root):
             json.dump(walk(doc), open(p, "w", encoding="utf-8"), ensure_ascii=False, separators=(",", ":"))
         elif f in ("prefs.js", "compatibility.ini", "pkcs11.txt"):
             t = open(p, encoding="utf-8").read()
-            open(p, "w", encoding="utf-8").write(t.replace(frm, to.replace("\\", "\\\\") if f == "prefs.js" else to))
+            sep = "\\\\" if f == "prefs.js" else "\\"  # prefs.js strings are JS-escaped
+            t = re.sub(re.escape(frm) + r"([^\s'\"]*)",
+                       lambda m: to.replace("\\", sep) + m.group(1).replace("/", sep), t)
+            open(p, "w", encoding="utf-8").write(t)
 PY
 }
 
@@ -112,3 +118,23 @@ firefox_state() { # SCRIPT ARG STATE
 	echo "firefox $3: $(cat "$WORK/ff.out")"
 }
 firefox_state install.js "$XPI" enabled
+
+# A profile with a security device loaded, as Settings > Security Devices >
+# Load does it (modutil writes the same pkcs11.txt through NSS). The module is
+# SoftHSM2 under a Windows-style name in the capture's home, so the path
+# becomes C:\users\@USER@\p11\cadoctor-test-p11.dll.
+mkdir -p "$FH/p11"
+cp /usr/lib/softhsm/libsofthsm2.so "$FH/p11/cadoctor-test-p11.dll"
+modutil -add "cadoctor test module" -libfile "$FH/p11/cadoctor-test-p11.dll" -dbdir "sql:$P" -force \
+	</dev/null >"$WORK/modutil.log" 2>&1 || { cat "$WORK/modutil.log" >&2; exit 1; }
+d=$OUT/firefox/module
+rm -rf "$d"
+mkdir -p "$d/$(basename "$P")"
+cp "$FH/.mozilla/firefox/profiles.ini" "$d/"
+for f in extensions.json extension-preferences.json compatibility.ini prefs.js pkcs11.txt; do
+	cp "$P/$f" "$d/$(basename "$P")/"
+done
+winpaths "$d" "$FH/.mozilla/firefox" 'C:\users\@USER@\AppData\Roaming\Mozilla\Firefox'
+winpaths "$d" "$FH" 'C:\users\@USER@'
+winpaths "$d" "$WORK" 'C:\users\@USER@\Downloads'
+echo "firefox module: $(grep -c '^library=.' "$d/$(basename "$P")/pkcs11.txt") module(s) in pkcs11.txt"

@@ -56,13 +56,16 @@ for m in "${machines[@]}"; do
     (cd "$dir" && bash ./setup.sh) >"$out/setup.log" 2>&1 || ok=0
   fi
   [ "$ok" = 1 ] || echo "$m: set-up failed (see $out/setup.log)" >&2
-  # A machine whose fixtures hold the test extensions (captured from real
-  # browsers) adds their catalog rows: the scan then uses a copy of rules/.
+  # A machine whose fixtures hold test extensions or modules (captured from
+  # real browsers) adds catalog rows for them: catalog/NAME.cat is appended to
+  # rules/catalog/NAME.cat of a copy of rules/ the scan uses.
   rules=()
-  if [ -f "$dir/catalog_extensions.cat" ]; then
+  if [ -d "$dir/catalog" ]; then
     rm -rf "$out/rules"
     cp -r "$SRC/rules" "$out/rules"
-    { echo; cat "$dir/catalog_extensions.cat"; } >>"$out/rules/catalog/extensions.cat"
+    for cat in "$dir"/catalog/*.cat; do
+      { echo; cat "$cat"; } >>"$out/rules/catalog/$(basename "$cat")"
+    done
     rules=(--rules "$(winepath -w "$out/rules")")
   fi
   # expected.txt names users and paths as set up: compare unredacted facts

@@ -25,4 +25,10 @@ cp -r "$SRC/tests/browser_ext" "$u/cadoctor-test-ext"
 c=$WINEPREFIX/drive_c/users/clerk
 place "$FIX/chromium/disabled" "$c/AppData/Local/Google/Chrome/User Data" clerk
 cp -r "$SRC/tests/browser_ext" "$c/cadoctor-test-ext"
+# clerk's Firefox loads a security device (the capture's pkcs11.txt names
+# C:\users\clerk\p11\cadoctor-test-p11.dll); a stand-in file: only its
+# presence is checked.
+place "$FIX/firefox/module" "$c/AppData/Roaming/Mozilla/Firefox" clerk
+mkdir -p "$c/p11"
+printf 'MZ stand-in for a USB key PKCS#11 module\n' >"$c/p11/cadoctor-test-p11.dll"
 echo "profiles placed for $me and clerk"
