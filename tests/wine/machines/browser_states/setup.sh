@@ -21,6 +21,11 @@ u=$WINEPREFIX/drive_c/users/$me
 place "$FIX/chromium/incognito" "$u/AppData/Local/Google/Chrome/User Data" "$me"
 place "$FIX/chromium/enabled" "$u/AppData/Local/Microsoft/Edge/User Data" "$me"
 place "$FIX/firefox/enabled" "$u/AppData/Roaming/Mozilla/Firefox" "$me"
+# The same Chromium captures where the 360 browsers keep their profiles (the
+# places public tools agree on; not confirmed on a real 360 installation):
+# this checks that cadoctor looks there, not 360's own files.
+place "$FIX/chromium/enabled" "$u/AppData/Roaming/360se6/User Data" "$me"
+place "$FIX/chromium/incognito" "$u/AppData/Local/360ChromeX/Chrome/User Data" "$me"
 cp -r "$SRC/tests/browser_ext" "$u/cadoctor-test-ext"
 c=$WINEPREFIX/drive_c/users/clerk
 place "$FIX/chromium/disabled" "$c/AppData/Local/Google/Chrome/User Data" clerk
