@@ -16,7 +16,9 @@
  *   - Firefox parses a REG_MULTI_SZ as JSON text (lines joined);
  *   - Chromium-family "Recommended" subkeys are defaults the user may change.
  * A value the browser cannot use (JSON that does not parse, a type it does not
- * read) is a probe error and no row: the browser ignores it too.
+ * read) is a probe error and no row: the browser ignores it too. Keys nested
+ * deeper than MAX_DEPTH are left out of their policy's value, with a probe
+ * error (no real policy is that deep; the walk over the registry recurses).
  *
  * Software\Policies is read in the machine's native view, where Group Policy
  * writes it. Only the current user's HKCU is read: other users' policy
