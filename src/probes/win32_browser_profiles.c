@@ -1,7 +1,7 @@
-/* Browser profiles on Windows: where Chrome, Edge, Chromium and Firefox keep
- * their profiles for the current user and, when elevated, for every user
- * profile the ProfileList registry key names. The parsing is portable
- * (browser_*.c); this file only knows the places. */
+/* Browser profiles on Windows: where Chrome, Edge, Chromium, the 360
+ * browsers and Firefox keep their profiles for the current user and, when
+ * elevated, for every user profile the ProfileList registry key names. The
+ * parsing is portable (browser_*.c); this file only knows the places. */
 #include <windows.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +14,22 @@
 #include "win32_profiles.h"
 #include "win32_reg.h"
 
-/* Chromium-family user data directories under Local AppData. */
+/* Chromium-family user data directories under Local AppData (or Roaming).
+ * The 360 browsers' places are the ones many public tools agree on (360安全
+ * 浏览器 under Roaming\360se6, 360极速浏览器 and its X edition under Local);
+ * they are not yet confirmed on a real installation, and the files in them
+ * are read as Chromium's (360's builds are Chromium-based). */
 static const struct {
 	const char *browser;
 	const char *dir;
+	int roaming;
 } chromium_dirs[] = {
-	{ "chrome", "Google\\Chrome\\User Data" },
-	{ "edge", "Microsoft\\Edge\\User Data" },
-	{ "chromium", "Chromium\\User Data" },
+	{ "chrome", "Google\\Chrome\\User Data", 0 },
+	{ "edge", "Microsoft\\Edge\\User Data", 0 },
+	{ "chromium", "Chromium\\User Data", 0 },
+	{ "360se", "360se6\\User Data", 1 },
+	{ "360chrome", "360Chrome\\Chrome\\User Data", 0 },
+	{ "360chrome", "360ChromeX\\Chrome\\User Data", 0 },
 };
 
 /* Firefox's profiles.ini directory under Roaming AppData. */
@@ -48,8 +56,12 @@ static char *current_user_name(void)
 static void user_browsers(struct cd_probe_ctx *ctx, const char *user, const char *local, const char *roaming)
 {
 	size_t i;
-	for (i = 0; local && i < sizeof(chromium_dirs) / sizeof(chromium_dirs[0]); i++) {
-		char *dir = cd_aprintf("%s\\%s", local, chromium_dirs[i].dir);
+	for (i = 0; i < sizeof(chromium_dirs) / sizeof(chromium_dirs[0]); i++) {
+		const char *base = chromium_dirs[i].roaming ? roaming : local;
+		char *dir;
+		if (!base)
+			continue;
+		dir = cd_aprintf("%s\\%s", base, chromium_dirs[i].dir);
 		if (dir)
 			cd_browser_chromium_dir(ctx, chromium_dirs[i].browser, user, dir, NULL);
 		free(dir);

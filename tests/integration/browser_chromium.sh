@@ -12,7 +12,8 @@
 # rule state is checked on the browser's own files:
 #   enabled / not allowed in private windows / allowed / host program missing
 #   / not executable / host not allowing the id / host not registered /
-#   extension missing in a second profile / disabled by the user / PKCS#11
+#   extension missing in a second profile / company policies blocking
+#   extensions or the user-level host / disabled by the user / PKCS#11
 #   module not in Chromium's NSS database, then added with modutil. Chromium
 #   makes ~/.pki/nssdb on first certificate use, which a headless run without
 #   network never reaches, so modutil -create makes that (empty) database.
@@ -196,6 +197,25 @@ expect_facts "second profile listed" 1 browser_profiles "profile_dir: $H/.config
 expect_rows "extension missing in the second profile" 1 browser.extension_missing browser=chromium \
 	"profile_dir=$H/.config/chromium/Profile 2" hosts=org.cadoctor.test
 expect_rows "not missing where installed" 0 browser.extension_missing "profile_dir=$PROFILE"
+
+# ---- company policies (Chromium's managed policy file) ----
+# Every extension blocked but another id, and per-user native hosts off: the
+# second profile cannot get the extension, and the user-level host is ignored.
+POL=$R/etc/chromium/policies/managed
+mkdir -p "$POL"
+printf '{"ExtensionInstallBlocklist": ["*"], "ExtensionInstallAllowlist": ["aaaabbbbccccddddeeeeffffgggghhhh"], "NativeMessagingUserLevelHosts": false}\n' >"$POL/company.json"
+scan
+expect_facts "policy from the managed file" 1 browser_policies "browser: chromium" "scope: machine" \
+	"policy: NativeMessagingUserLevelHosts" "value: false" "source: /etc/chromium/policies/managed/company.json"
+expect_rows "install blocked in the profile without it" 1 browser.extension_install_blocked browser=chromium \
+	"profile_dir=$H/.config/chromium/Profile 2" policy=ExtensionInstallBlocklist
+expect_rows "user-level host ignored" 1 browser.native_messaging_blocked browser=chromium host=org.cadoctor.test \
+	scope=user policy=NativeMessagingUserLevelHosts
+printf '{"NativeMessagingUserLevelHosts": true, "NativeMessagingBlocklist": ["*"], "NativeMessagingAllowlist": ["org.cadoctor.test"]}\n' >"$POL/company.json"
+scan
+expect_rows "host allowed by name" 0 browser.native_messaging_blocked
+expect_rows "extensions no longer blocked" 0 browser.extension_install_blocked
+rm -r "$R/etc/chromium"
 
 # ---- disabled by the user ----
 check "Chromium disables it (toggle)" browser disable "$D" --load-extension="$EXT"

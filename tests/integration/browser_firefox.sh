@@ -12,7 +12,8 @@
 # profile's pkcs11.txt as Firefox wrote them. States checked:
 #   enabled / not allowed in private windows / allowed / host program missing
 #   / host not allowing the add-on id / a second profile without the add-on /
-#   disabled by the user / unsigned once signatures are required again /
+#   a policy blocking add-ons, then allowing this one / disabled by the user
+#   / unsigned once signatures are required again /
 #   PKCS#11 module not in the profile's pkcs11.txt, then loaded with modutil /
 #   a profile in the XDG directory (~/.config/mozilla/firefox) new installs use.
 # Usage: browser_firefox.sh CADOCTOR SOURCE_DIR
@@ -206,6 +207,21 @@ P2=$(ls -d "$R$H"/.mozilla/firefox/*.second 2>/dev/null | head -1)
 expect_rows "add-on missing in the second profile" 1 browser.extension_missing browser=firefox \
 	"profile_dir=${P2#"$R"}" hosts=org.cadoctor.test
 expect_rows "not missing where installed" 0 browser.extension_missing "profile_dir=$PROFILE"
+
+# ---- a company policy (Firefox's system policies.json) ----
+# ExtensionSettings blocks every add-on: the second profile cannot get it.
+mkdir -p "$R/etc/firefox/policies"
+printf '{"policies": {"ExtensionSettings": {"*": {"installation_mode": "blocked"}}}}\n' >"$R/etc/firefox/policies/policies.json"
+scan
+expect_facts "policy from policies.json" 1 browser_policies "browser: firefox" "policy: ExtensionSettings" \
+	'value: {"*":{"installation_mode":"blocked"}}' "source: /etc/firefox/policies/policies.json"
+expect_rows "install blocked in the profile without it" 1 browser.extension_install_blocked browser=firefox \
+	"profile_dir=${P2#"$R"}" policy=ExtensionSettings
+printf '{"policies": {"ExtensionSettings": {"*": {"installation_mode": "blocked"}, "%s": {"installation_mode": "allowed"}}}}\n' \
+	"$ADDON" >"$R/etc/firefox/policies/policies.json"
+scan
+expect_rows "the catalog's add-on id allowed" 0 browser.extension_install_blocked
+rm -r "$R/etc/firefox"
 
 # ---- the module loaded into the profile's database ----
 modutil -add softhsm -libfile "$SOFTHSM" -dbdir "sql:$P" -force </dev/null >"$WORK/modutil.log" 2>&1 ||

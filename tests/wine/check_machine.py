@@ -4,6 +4,7 @@
 usage: check_machine.py EXPECTED FACTS.txt SCAN.json EXIT_STATUS
 Prints one line per failed expectation and a summary; exit 1 on failure."""
 import json
+import re
 import sys
 
 
@@ -34,8 +35,10 @@ def stanzas(path):
 
 
 def pairs(text):
+    # A comma separates pairs only before the next "name=": values may be
+    # JSON with commas of their own.
     result = {}
-    for item in text.split(","):
+    for item in re.split(r",\s*(?=[A-Za-z_][A-Za-z0-9_]*=)", text):
         if "=" in item:
             k, _, v = item.partition("=")
             result[k.strip()] = v.strip()

@@ -56,13 +56,25 @@ for m in "${machines[@]}"; do
     (cd "$dir" && bash ./setup.sh) >"$out/setup.log" 2>&1 || ok=0
   fi
   [ "$ok" = 1 ] || echo "$m: set-up failed (see $out/setup.log)" >&2
+  # A machine whose fixtures hold test extensions or modules (captured from
+  # real browsers) adds catalog rows for them: catalog/NAME.cat is appended to
+  # rules/catalog/NAME.cat of a copy of rules/ the scan uses.
+  rules=()
+  if [ -d "$dir/catalog" ]; then
+    rm -rf "$out/rules"
+    cp -r "$SRC/rules" "$out/rules"
+    for cat in "$dir"/catalog/*.cat; do
+      { echo; cat "$cat"; } >>"$out/rules/catalog/$(basename "$cat")"
+    done
+    rules=(--rules "$(winepath -w "$out/rules")")
+  fi
   # options: more options for collect and scan, on one line (e.g. a short
   # --module-timeout-ms for a machine with a hanging module)
   opts=()
   [ -f "$dir/options" ] && read -r -a opts <"$dir/options"
   # expected.txt names users and paths as set up: compare unredacted facts
-  "$WINE" "$EXE" collect --offline --no-redact "${opts[@]}" -o "$(winepath -w "$out/facts.txt")" >"$out/collect.log" 2>&1
-  "$WINE" "$EXE" scan --offline --no-redact "${opts[@]}" --json >"$out/scan.json" 2>"$out/scan.err"
+  "$WINE" "$EXE" collect --offline --no-redact "${rules[@]}" "${opts[@]}" -o "$(winepath -w "$out/facts.txt")" >"$out/collect.log" 2>&1
+  "$WINE" "$EXE" scan --offline --no-redact "${rules[@]}" "${opts[@]}" --json >"$out/scan.json" 2>"$out/scan.err"
   status=$?
   if [ "$ok" = 1 ] && "$PY" "$HERE/check_machine.py" "$dir/expected.txt" "$out/facts.txt" \
       "$out/scan.json" "$status" >"$out/check.log" 2>&1; then
