@@ -16,6 +16,12 @@ for d in "Google/Chrome" "Microsoft/Edge"; do
 	cp -a "$FIX/chromium/enabled/." "$u/AppData/Local/$d/User Data/"
 	find "$u/AppData/Local/$d/User Data" -type f -exec sed -i "s/@USER@/$me/g" {} +
 done
+# Stand-in executables (the repository ignores *.exe): only their presence
+# is checked.
+mkdir -p "$WINEPREFIX/drive_c/Program Files/Mozilla Firefox" "$WINEPREFIX/drive_c/cadoctor-test"
+printf 'MZ stand-in for firefox.exe: only its presence is checked\n' \
+	>"$WINEPREFIX/drive_c/Program Files/Mozilla Firefox/firefox.exe"
+printf 'MZ test host: only its presence is checked\n' >"$WINEPREFIX/drive_c/cadoctor-test/host.exe"
 K='HKCU\Software\Policies\Mozilla\Firefox'
 wine reg add "$K" /v Certificates /t REG_MULTI_SZ /d '{"ImportEnterpriseRoots":\0true}' /f
 wine reg add "$K" /v Homepage /t REG_MULTI_SZ /d 'not\0json' /f

@@ -36,4 +36,7 @@ cp -r "$SRC/tests/browser_ext" "$c/cadoctor-test-ext"
 place "$FIX/firefox/module" "$c/AppData/Roaming/Mozilla/Firefox" clerk
 mkdir -p "$c/p11"
 printf 'MZ stand-in for a USB key PKCS#11 module\n' >"$c/p11/cadoctor-test-p11.dll"
+# The native host's executable (a stand-in; the repository ignores *.exe).
+mkdir -p "$WINEPREFIX/drive_c/cadoctor-test"
+printf 'MZ test host: only its presence is checked\n' >"$WINEPREFIX/drive_c/cadoctor-test/host.exe"
 echo "profiles placed for $me and clerk"
