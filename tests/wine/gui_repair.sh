@@ -113,6 +113,10 @@ round() { # NAME: one repair and undo from the window
     check "$n: the plan says nothing about administrator rights" bash -c "! grep -qF 'Windows 会请您确认' '$o/repair.txt'"
   fi
   check "$n: the result dialog says the repair finished" bash -c "sed -n '/^RESULT/{n;p}' '$o/repair.txt' | grep -qF '修复完成,已重新检测。'"
+  # What each change did, in both ways (the elevated copy tells it through
+  # its result file: a standard user cannot read the journal).
+  check "$n: the result dialog says the start type change was made" grep -qP '^将服务 SCardSvr 的启动类型设为 .*\t已完成$' "$o/repair.txt"
+  check "$n: the result dialog says the service was started" grep -qxP '启动服务 SCardSvr\t已完成' "$o/repair.txt"
   check "$n: the result dialog says the finding cleared" grep -qxF "$TITLE	已解决" "$o/repair.txt"
   wine "$DRV" dismiss wait 10 list >"$o/list1.txt" 2>>"$o/driver.err"
   check "$n: the window's list no longer has the finding" bash -c "! awk -F'\t' -v t='$TITLE' '\$2 == t {f=1} END {exit !f}' '$o/list1.txt'"
@@ -144,4 +148,5 @@ round() { # NAME: one repair and undo from the window
 
 round admin
 CADOCTOR_TEST_GUI_NOT_ADMIN=1 round relaunch
+check "the elevated copy's result file is removed" bash -c "[ -z \"\$(find '$WINEPREFIX/drive_c/users' -name 'cdr*.tmp')\" ]"
 finish
