@@ -49,6 +49,12 @@ int cd_policy_action_allowed(const struct cd_policy *p, const char *kind);
  * string (free()), NULL only when out of memory. */
 char *cd_policy_forbidden_kinds(const struct cd_policy *p, const char *extra);
 
+struct cd_plan;
+/* EventLog: one Application event log entry for repair run `run` of this
+ * plan (what each ready change did), as a scan writes its summary. Nothing
+ * when the policy does not ask for it. */
+void cd_policy_log_repair(const struct cd_policy *p, const struct cd_plan *plan, long long run);
+
 /* Whether a scan redacts: the user's wish (1 redact, 0 --no-redact, -1 no
  * wish) under the policy. *refused is set when --no-redact was refused. */
 int cd_policy_redact(const struct cd_policy *p, int wish, int *refused);

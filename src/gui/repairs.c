@@ -256,6 +256,7 @@ int gui_apply_here(struct cd_plan *plan)
 	ao.is_admin = cd_actions_is_admin();
 	e = cd_repair_apply(plan, &ao, &run);
 	cd_journal_close(j);
+	cd_policy_log_repair(&g.pol, plan, run);
 	free(dir);
 	if (e)
 		return CD_EXIT_CANT_WRITE;

@@ -13,6 +13,8 @@
 # window behaves as a standard user's and goes through the elevated copy of
 # itself (ShellExecuteEx "runas" -> cadoctor-gui.exe --apply-repair /
 # --undo-last), the path a UAC prompt guards on Windows.
+# With the EventLog policy set, the check and the repair (window and command
+# line) each write an Application event log entry.
 # Screenshots: $CADOCTOR_ARTIFACTS/gui-repair-*.png.
 # usage: gui_repair.sh SOURCE_DIR (exes from build/win-x64/src)
 set -uo pipefail
@@ -39,6 +41,9 @@ check "the test machine is built" wine_machine "$WINEPREFIX" repair_service_disa
 # One wineserver for the whole test (as repair_machines.sh): a new one
 # rewrites Wine's own boot-time keys, which would spoil the comparison.
 wineserver -p
+# The EventLog policy: scans and repairs write to the Application log; Wine
+# keeps no log but traces each entry (WINEDEBUG=+eventlog), which the test reads.
+wine reg add 'HKLM\SOFTWARE\Policies\cadoctor' /v EventLog /t REG_DWORD /d 1 /f >/dev/null 2>&1
 wine "$BIN/cadoctor.exe" scan --offline --json >"$WORK/cli.json" 2>/dev/null
 TITLE=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(next(f["title"]["zh-CN"] for f in d["findings"] if f["rule"]==sys.argv[2]))' "$WORK/cli.json" "$RULE")
 check "the command line finds $RULE on the machine" test -n "$TITLE"
@@ -93,7 +98,7 @@ has_finding() { awk -F'\t' -v t="$2" '$2 == t {f=1} END {exit !f}' "$1"; }
 round() { # NAME: one repair and undo from the window
   local n=$1 o=$WORK/$1
   mkdir -p "$o"
-  wine "$GUI" --offline >"$o/gui.log" 2>&1 &
+  WINEDEBUG=-all,+eventlog wine "$GUI" --offline >"$o/gui.log" 2>&1 &
   local gui_pid=$!
   wine "$DRV" wait 60 scan 240 list >"$o/list0.txt" 2>"$o/driver.err"
   check "$n: the window's check lists the finding ($TITLE)" has_finding "$o/list0.txt" "$TITLE"
@@ -126,6 +131,9 @@ round() { # NAME: one repair and undo from the window
   export_reg "$o/applied.reg"
   check "$n: the repair changed the registry" reg_differs "$o/before.reg" "$o/applied.reg"
 
+  check "$n: the window's check wrote its event log entry" grep -qF 'ReportEventW L"cadoctor' "$o/gui.log"
+  check "$n: the repair wrote its event log entry" grep -qP 'ReportEventW L"cadoctor [0-9.]+: repair run [0-9]+, 2 changes, 0 failed: service_set_start \(applied\), service_start \(applied\)"' "$o/gui.log"
+
   # 撤销上次修复 -> yes -> outcome.
   wine "$DRV" wait 10 undo 300 >"$o/undo.txt" 2>>"$o/driver.err"
   import -window root "$ART/gui-repair-$n-undo.png" 2>/dev/null
@@ -148,5 +156,9 @@ round() { # NAME: one repair and undo from the window
 
 round admin
 CADOCTOR_TEST_GUI_NOT_ADMIN=1 round relaunch
+# The command line's repair writes its entry too.
+WINEDEBUG=-all,+eventlog wine "$BIN/cadoctor.exe" repair --offline --yes >/dev/null 2>"$WORK/cli-repair.err"
+check "cadoctor repair --yes wrote its event log entry" grep -qP 'ReportEventW L"cadoctor [0-9.]+: repair run [0-9]+, 2 changes, 0 failed: ' "$WORK/cli-repair.err"
+wine "$BIN/cadoctor.exe" undo --last >/dev/null 2>&1
 check "the elevated copy's result file is removed" bash -c "[ -z \"\$(find '$WINEPREFIX/drive_c/users' -name 'cdr*.tmp')\" ]"
 finish
