@@ -28,6 +28,11 @@ trap 'wineserver -k >/dev/null 2>&1; stop_display; rm -rf "$WORK"' EXIT
 check "the GUI imports only system DLLs" bash -c "! x86_64-w64-mingw32-objdump -p '$GUI' | awk '/DLL Name:/ {print \$3}' | grep -viqE '^(ADVAPI32|CRYPT32|KERNEL32|msvcrt|SHELL32|USER32|WS2_32|SETUPAPI|CFGMGR32|VERSION|OLE32|OLEAUT32|PSAPI|GDI32|COMCTL32|COMDLG32|WINTRUST|NTDLL|bcrypt)\.dll$'"
 check "the GUI manifest asks for common controls v6" grep -qa 'Microsoft.Windows.Common-Controls' "$GUI"
 check "the GUI manifest is DPI aware" grep -qa 'PerMonitorV2' "$GUI"
+check "the GUI manifest is system DPI aware before Windows 10 (dpiAware true/pm)" grep -qa '>true/pm</dpiAware>' "$GUI"
+for exe in "$GUI" "$BIN/cadoctor.exe"; do
+  check "${exe##*/} declares Windows 7 (supportedOS)" grep -qa '{35138b9a-5d96-4fbd-8e2d-a2440225f93a}' "$exe"
+  check "${exe##*/} runs as the invoking user (asInvoker)" grep -qa 'level="asInvoker"' "$exe"
+done
 check "the GUI is a Windows-subsystem exe" bash -c "x86_64-w64-mingw32-objdump -p '$GUI' | grep -q 'Subsystem.*0*2.*(Windows GUI)'"
 check "the GUI has an icon" bash -c "x86_64-w64-mingw32-objdump -p '$GUI' | grep -qi 'resource'"
 

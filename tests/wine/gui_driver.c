@@ -17,6 +17,9 @@
  *   undo SECONDS     press 撤销上次修复, print the question, answer yes,
  *                    wait for the outcome message and print it; it stays open
  *   dismiss          close the dialog or message the window shows (OK)
+ *   dialog SECONDS   wait for a dialog or message of the window (opened by
+ *                    other means: the keyboard) and print it; press nothing
+ *   gone SECONDS     wait until the window shows no dialog or message
  *   export PATH      save the HTML report to PATH (WM_COPYDATA)
  *   close            close the window
  * Exit status 0 when every command worked, 1 otherwise. */
@@ -323,6 +326,33 @@ static int dismiss(void)
 	return press(d, IDOK);
 }
 
+static int dialog(int seconds)
+{
+	HWND d = owned_window(NULL, seconds);
+	if (!d) {
+		fail("no dialog came");
+		return 1;
+	}
+	print_dialog(d);
+	return 0;
+}
+
+static int gone(int seconds)
+{
+	int i;
+	for (i = 0; i < seconds * 10; i++) {
+		struct find_owned f;
+		f.owner = main_wnd;
+		f.found = NULL;
+		EnumWindows(owned_proc, (LPARAM)&f);
+		if (!f.found)
+			return 0;
+		Sleep(100);
+	}
+	fail("a dialog stayed open");
+	return 1;
+}
+
 static int export_to(const char *path)
 {
 	COPYDATASTRUCT cds;
@@ -382,6 +412,12 @@ int main(int argc, char **argv)
 		} else if (!strcmp(cmd, "undo") && arg) {
 			rc = undo(atoi(arg));
 			i++;
+		} else if (!strcmp(cmd, "dialog") && arg) {
+			rc = dialog(atoi(arg));
+			i++;
+		} else if (!strcmp(cmd, "gone") && arg) {
+			rc = gone(atoi(arg));
+			i++;
 		} else if (!strcmp(cmd, "dismiss")) {
 			rc = dismiss();
 		} else if (!strcmp(cmd, "export") && arg) {
@@ -390,7 +426,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(cmd, "close")) {
 			PostMessageW(main_wnd, WM_CLOSE, 0, 0);
 		} else {
-			fail("usage: gui_driver wait S | scan S | started S | list | text ID | plan S | repair S | undo S | dismiss | export PATH | close ...");
+			fail("usage: gui_driver wait S | scan S | started S | list | text ID | plan S | repair S | undo S | dismiss | dialog S | gone S | export PATH | close ...");
 			rc = 1;
 		}
 	}

@@ -13,7 +13,7 @@
 # window behaves as a standard user's and goes through the elevated copy of
 # itself (ShellExecuteEx "runas" -> cadoctor-gui.exe --apply-repair /
 # --undo-last), the path a UAC prompt guards on Windows.
-# With the EventLog policy set, the check and the repair (window and command
+# Then the same with the keyboard only (xdotool). With the EventLog policy set, the check and the repair (window and command
 # line) each write an Application event log entry.
 # Screenshots: $CADOCTOR_ARTIFACTS/gui-repair-*.png.
 # usage: gui_repair.sh SOURCE_DIR (exes from build/win-x64/src)
@@ -156,6 +156,39 @@ round() { # NAME: one repair and undo from the window
 
 round admin
 CADOCTOR_TEST_GUI_NOT_ADMIN=1 round relaunch
+# The keyboard alone: Alt+R (一键修复), Enter (开始修复, the plan's default
+# button), Enter (关闭), Alt+U (撤销上次修复), Enter (是), Enter (确定).
+key() { sleep 1; xdotool key --clearmodifiers "$1" 2>/dev/null; }
+if command -v xdotool >/dev/null; then
+  o=$WORK/keys
+  mkdir -p "$o"
+  wine "$GUI" --offline >"$o/gui.log" 2>&1 &
+  wine "$DRV" wait 60 scan 240 >/dev/null 2>"$o/driver.err"
+  key alt+r
+  wine "$DRV" dialog 30 >"$o/plan.txt" 2>>"$o/driver.err"
+  key Return
+  wine "$DRV" gone 10 dialog 300 >"$o/result.txt" 2>>"$o/driver.err"
+  key Return
+  wine "$DRV" gone 10 wait 10 >/dev/null 2>>"$o/driver.err"
+  sc_state >"$o/sc1.txt"
+  key alt+u
+  wine "$DRV" dialog 30 >"$o/question.txt" 2>>"$o/driver.err"
+  key Return
+  wine "$DRV" gone 10 dialog 300 >"$o/outcome.txt" 2>>"$o/driver.err"
+  key Return
+  wine "$DRV" gone 10 wait 10 list >"$o/list.txt" 2>>"$o/driver.err"
+  check "keyboard: Alt+R shows the plan" grep -q '将执行' "$o/plan.txt"
+  check "keyboard: Enter starts the repair and the result says the finding cleared" grep -qxF "$TITLE	已解决" "$o/result.txt"
+  check "keyboard: the service was repaired" grep -qx 'START 0x3' "$o/sc1.txt"
+  check "keyboard: Alt+U asks to undo" grep -qF '要撤销上一次修复所做的全部修改吗' "$o/question.txt"
+  check "keyboard: Enter (是) undoes it" grep -qF '已撤销上一次修复' "$o/outcome.txt"
+  check "keyboard: Enter closes the message and the finding is back" has_finding "$o/list.txt" "$TITLE"
+  check "keyboard: the driver saw every dialog ($(head -c 300 "$o/driver.err"))" test ! -s "$o/driver.err"
+  wine "$DRV" wait 10 close >/dev/null 2>&1
+else
+  bad "xdotool is missing (scripts/setup-debian.sh test installs it)"
+fi
+
 # The command line's repair writes its entry too.
 WINEDEBUG=-all,+eventlog wine "$BIN/cadoctor.exe" repair --offline --yes >/dev/null 2>"$WORK/cli-repair.err"
 check "cadoctor repair --yes wrote its event log entry" grep -qP 'ReportEventW L"cadoctor [0-9.]+: repair run [0-9]+, 2 changes, 0 failed: ' "$WORK/cli-repair.err"
