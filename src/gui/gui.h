@@ -103,6 +103,7 @@ cd_err gui_scan_run(const struct gui_scan_params *p, HWND notify, struct gui_sca
 void gui_scan_out_release(struct gui_scan_out *o);
 int gui_job_start(struct gui_job *job); /* 0 when the thread started */
 void gui_job_free(struct gui_job *job);
+int gui_result_file_ok(const char *path); /* the elevated copy's result file */
 
 /* results.c */
 void gui_results_init(HWND list);

@@ -556,7 +556,7 @@ int gui_helper_main(int argc, char **argv)
 			for (k = 0; k < plan.n; k++)
 				ready += plan.v[k].state == CD_PLAN_READY;
 			rc = ready ? gui_apply_here(&plan) : CD_EXIT_OK;
-			if (ready && result_file)
+			if (ready && gui_result_file_ok(result_file))
 				gui_results_write(result_file, &plan);
 			cd_plan_release(&plan);
 		}

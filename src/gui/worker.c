@@ -96,6 +96,26 @@ static char *result_file_name(void)
 	return cd_utf8_from_w(name);
 }
 
+/* Whether the elevated copy may write its results to PATH: only a file
+ * result_file_name() made (in this user's temporary folder, cdr*.tmp,
+ * already there, a plain file), so that whoever starts the copy cannot
+ * make an administrator's process overwrite a file of their choosing. */
+int gui_result_file_ok(const char *path)
+{
+	wchar_t dir[MAX_PATH + 1], *wp;
+	DWORD n = GetTempPathW(MAX_PATH + 1, dir), attr;
+	size_t dl;
+	int ok;
+	if (!path || !n || n > MAX_PATH || !(wp = cd_w_from_utf8(path)))
+		return 0;
+	dl = wcslen(dir);
+	ok = wcslen(wp) > dl + 7 && !_wcsnicmp(wp, dir, dl) && !wcspbrk(wp + dl, L"\\/:") &&
+	     !_wcsnicmp(wp + dl, L"cdr", 3) && !_wcsicmp(wp + wcslen(wp) - 4, L".tmp");
+	attr = ok ? GetFileAttributesW(wp) : INVALID_FILE_ATTRIBUTES;
+	free(wp);
+	return attr != INVALID_FILE_ATTRIBUTES && !(attr & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT));
+}
+
 static void run_elevated(struct gui_job *job, const char *mode)
 {
 	SHELLEXECUTEINFOW sei;

@@ -193,5 +193,11 @@ fi
 WINEDEBUG=-all,+eventlog wine "$BIN/cadoctor.exe" repair --offline --yes >/dev/null 2>"$WORK/cli-repair.err"
 check "cadoctor repair --yes wrote its event log entry" grep -qP 'ReportEventW L"cadoctor [0-9.]+: repair run [0-9]+, 2 changes, 0 failed: ' "$WORK/cli-repair.err"
 wine "$BIN/cadoctor.exe" undo --last >/dev/null 2>&1
+# The elevated copy writes its results only to a result file the window
+# made (cdr*.tmp in the user's temporary folder), not to any path it is given.
+wine "$GUI" --apply-repair --offline --result-file 'C:\cdr-elsewhere.tmp' >/dev/null 2>&1
+check "the elevated copy repaired (it was asked to)" bash -c "wine reg query 'HKLM\System\CurrentControlSet\Services\SCardSvr' /v Start 2>/dev/null | grep -q 0x3"
+check "but wrote no results outside the user's temporary folder" test ! -e "$WINEPREFIX/drive_c/cdr-elsewhere.tmp"
+wine "$BIN/cadoctor.exe" undo --last >/dev/null 2>&1
 check "the elevated copy's result file is removed" bash -c "[ -z \"\$(find '$WINEPREFIX/drive_c/users' -name 'cdr*.tmp')\" ]"
 finish
