@@ -66,4 +66,10 @@ check "policy: and marked forbidden" contains "$WORK/plan.txt" "设置禁止了�
 printf 'AllowedRepairActions: service_start; file_quarantine\n' >"$WORK/policy.conf"
 "$CD" repair --offline --root "$WORK/root" --probes linux.p11kit >"$WORK/plan2.txt" 2>&1
 check "policy: allowed kinds are not marked forbidden" bash -c "! grep -q '设置禁止了这类操作' '$WORK/plan2.txt'"
+# EventLog with a repair that runs: the entry is built (Linux has no event
+# log to write it to; the ASan build checks the building).
+printf 'AllowedRepairActions: file_quarantine\nEventLog: 1\n' >"$WORK/policy.conf"
+mkdir -m 0700 "$WORK/journal"
+check_rc "policy: EventLog=1: repair --yes applies" 0 env CADOCTOR_TEST_JOURNAL_DIR="$WORK/journal" "$CD" repair --offline --root "$WORK/root" --probes linux.p11kit --yes
+check "policy: the module file was quarantined" test ! -e "$WORK/root/etc/pkcs11/modules/gone.module"
 finish
