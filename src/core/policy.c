@@ -164,3 +164,15 @@ void cd_policy_log_repair(const struct cd_policy *p, const struct cd_plan *plan,
 	}
 	free(text);
 }
+
+void cd_policy_log_undo(const struct cd_policy *p, long long run, int complete)
+{
+	char *text;
+	if (!p || !p->event_log || !run)
+		return;
+	text = cd_aprintf("cadoctor %s: repair run %lld undone%s", CADOCTOR_VERSION, run,
+			  complete ? "" : ", some changes could not be undone");
+	if (text)
+		cd_eventlog_write(complete ? CD_EVENT_INFO : CD_EVENT_WARNING, text);
+	free(text);
+}

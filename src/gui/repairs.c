@@ -464,6 +464,8 @@ int gui_undo_here(void)
 	uo.journal_dir = dir;
 	e = cd_repair_undo(j, run, &uo, &complete);
 	cd_journal_close(j);
+	if (e == CD_OK)
+		cd_policy_log_undo(&g.pol, (long long)run, complete);
 	free(dir);
 	if (e == CD_ERR_INVALID) /* already undone */
 		return CD_EXIT_NO_INPUT;

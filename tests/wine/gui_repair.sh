@@ -143,6 +143,7 @@ round() { # NAME: one repair and undo from the window
   check "$n: undo says it is done" bash -c "sed -n '/^OUTCOME/,\$p' '$o/undo.txt' | grep -qF '已撤销上一次修复'"
   wine "$DRV" dismiss wait 10 list >"$o/list2.txt" 2>>"$o/driver.err"
   check "$n: after undo the window lists the finding again" has_finding "$o/list2.txt" "$TITLE"
+  check "$n: the undo wrote its event log entry" grep -qP 'ReportEventW L"cadoctor [0-9.]+: repair run [0-9]+ undone"' "$o/gui.log"
   sc_state >"$o/sc2.txt"
   check "$n: the service is disabled and stopped again" cmp -s "$o/sc0.txt" "$o/sc2.txt"
   export_reg "$o/undone.reg"
@@ -192,7 +193,8 @@ fi
 # The command line's repair writes its entry too.
 WINEDEBUG=-all,+eventlog wine "$BIN/cadoctor.exe" repair --offline --yes >/dev/null 2>"$WORK/cli-repair.err"
 check "cadoctor repair --yes wrote its event log entry" grep -qP 'ReportEventW L"cadoctor [0-9.]+: repair run [0-9]+, 2 changes, 0 failed: ' "$WORK/cli-repair.err"
-wine "$BIN/cadoctor.exe" undo --last >/dev/null 2>&1
+WINEDEBUG=-all,+eventlog wine "$BIN/cadoctor.exe" undo --last >/dev/null 2>"$WORK/cli-undo.err"
+check "cadoctor undo wrote its event log entry" grep -qP 'ReportEventW L"cadoctor [0-9.]+: repair run [0-9]+ undone"' "$WORK/cli-undo.err"
 # The elevated copy writes its results only to a result file the window
 # made (cdr*.tmp in the user's temporary folder), not to any path it is given.
 wine "$GUI" --apply-repair --offline --result-file 'C:\cdr-elsewhere.tmp' >/dev/null 2>&1
