@@ -26,15 +26,28 @@ cp installer/cadoctor.wxs "$bin/cadoctor.exe" "$bin/cadoctor-gui.exe" "$stage/"
 # wixl finds File sources relative to the current directory.
 (cd "$stage" && wixl -a "$arch" -D Arch="$arch" -D Version="$version" -o cadoctor.msi cadoctor.wxs)
 
+# The database's code page: wixl 0.101 leaves it 0 (whatever Product/@Codepage
+# says), and libmsi (msibuild) crashes storing any non-ASCII string in a
+# database of code page 0. With 936 (GBK, as the package's Language 2052)
+# the Chinese shortcut name below is stored and Windows Installer reads it.
+printf '\r\n\r\n936\t_ForceCodepage\r\n' >"$stage/_ForceCodepage.idt"
+(cd "$stage" && msibuild cadoctor.msi -i _ForceCodepage.idt)
+# The shortcut's name is the window's title (resources/strings.txt, GUI_TITLE):
+# "short|long", the short name for 8.3 file systems.
+title() { # LANG: GUI_TITLE in that language
+  awk -v l="$1:" '/^Id: /{id=$2} id=="GUI_TITLE" && $1==l {sub(/^[^:]*: /, ""); print; exit}' resources/strings.txt
+}
+title_zh=$(title zh-CN)
+title_en=$(title en)
+case "$title_zh$title_en" in *"'"*|"") echo "build-msi: GUI_TITLE missing or has a quote" >&2; exit 65 ;; esac
 # Standard actions with their usual sequence numbers (Windows Installer SDK).
-# The shortcut is named in ASCII: msibuild 0.101 crashes on non-ASCII SQL.
 # One query per msibuild call: several -q in one call crash msitools 0.101.
 q() { (cd "$stage" && msibuild cadoctor.msi -q "$1"); }
 q "CREATE TABLE \`Environment\` (\`Environment\` CHAR(72) NOT NULL, \`Name\` CHAR(255) NOT NULL LOCALIZABLE, \`Value\` CHAR(255) LOCALIZABLE, \`Component_\` CHAR(72) NOT NULL PRIMARY KEY \`Environment\`)"
 q "INSERT INTO \`Environment\` (\`Environment\`, \`Name\`, \`Value\`, \`Component_\`) VALUES ('PathEntry', '=-*PATH', '[~];[INSTALLDIR]', 'CliExe')"
 q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('RemoveEnvironmentStrings', 3300)"
 q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('WriteEnvironmentStrings', 5200)"
-q "INSERT INTO \`Shortcut\` (\`Shortcut\`, \`Directory_\`, \`Name\`, \`Component_\`, \`Target\`, \`Description\`, \`WkDir\`) VALUES ('GuiShortcut', 'AppMenuDir', 'CADOCTOR|cadoctor', 'GuiExe', '[#CadoctorGuiExe]', 'CA certificate environment doctor', 'INSTALLDIR')"
+q "INSERT INTO \`Shortcut\` (\`Shortcut\`, \`Directory_\`, \`Name\`, \`Component_\`, \`Target\`, \`Description\`, \`WkDir\`) VALUES ('GuiShortcut', 'AppMenuDir', 'CADOCTOR|$title_zh', 'GuiExe', '[#CadoctorGuiExe]', '$title_zh ($title_en)', 'INSTALLDIR')"
 q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('RemoveShortcuts', 3200)"
 q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('CreateShortcuts', 4500)"
 mv "$stage/cadoctor.msi" "$out/cadoctor.msi"

@@ -7,6 +7,7 @@
 #include "../actions/history.h"
 #include "../core/facts.h"
 #include "../core/i18n.h"
+#include "../core/policy.h"
 #include "../core/redact.h"
 #include "../core/util.h"
 #include "../platform/platform.h"
@@ -116,7 +117,8 @@ int cmd_collect(int argc, char **argv)
 	struct cli_args a;
 	struct cd_facts *f = NULL;
 	const char *output = NULL, *snapshot = NULL;
-	int id, rc, redact = 1;
+	struct cd_policy pol;
+	int id, rc, redact, redact_wish = -1, refused = 0;
 
 	scan_cli_init(&s);
 	cli_args_init(&a, argc, argv);
@@ -131,7 +133,7 @@ int cmd_collect(int argc, char **argv)
 			continue;
 		}
 		if (id == 'n') {
-			redact = 0;
+			redact_wish = 0;
 			continue;
 		}
 		if (id == OPT_HELP) {
@@ -153,6 +155,13 @@ int cmd_collect(int argc, char **argv)
 		return usage_error("collect", "%s", cd_tr(S_ERR_NEED_OUTPUT));
 	if (snapshot && (s.opts.root || s.opts.only_probes || s.opts.n_net_targets))
 		return usage_error("collect", "%s", cd_tr(S_ERR_SNAPSHOT_AND_COLLECT));
+	/* The redaction level of the enterprise policy, as scan applies it:
+	 * strict refuses --no-redact, none leaves personal data in by default. */
+	cd_policy_load(&pol);
+	redact = cd_policy_redact(&pol, redact_wish, &refused);
+	cd_policy_release(&pol);
+	if (refused && !cli_quiet)
+		err_printf("cadoctor: %s\n", cd_tr(S_POLICY_REDACT_ENFORCED));
 	if (snapshot) {
 		/* an existing snapshot, written again (redacted) for support */
 		struct cd_diag d;
@@ -175,7 +184,8 @@ int cmd_collect(int argc, char **argv)
 		if (rc)
 			return rc;
 	}
-	/* Snapshots are what users send to support: no personal data unless asked. */
+	/* Snapshots are what users send to support: no personal data unless
+	 * asked (or the policy's level is none). */
 	if (redact && cd_redact_facts(f) != CD_OK) {
 		cd_facts_free(f);
 		err_printf("cadoctor: %s\n", cd_tr(S_ERR_REDACT));

@@ -278,6 +278,12 @@ static int apply_plan(struct scan_cli *s, struct cd_plan *p, struct repair_out *
 	ao.ud = o;
 	e = cd_repair_apply(p, &ao, &run);
 	cd_journal_close(j);
+	if (run) {
+		struct cd_policy pol;
+		cd_policy_load(&pol);
+		cd_policy_log_repair(&pol, p, run);
+		cd_policy_release(&pol);
+	}
 	for (i = 0; i < p->n; i++)
 		any_failed |= cd_streq(p->v[i].result, "failed");
 	if (e) {

@@ -8,6 +8,7 @@
 #include "../actions/actions_os.h"
 #include "../core/i18n.h"
 #include "../core/journal.h"
+#include "../core/policy.h"
 #include "../core/repair.h"
 #include "../core/util.h"
 #include "../platform/platform.h"
@@ -251,6 +252,12 @@ int cmd_undo(int argc, char **argv)
 		cJSON_Delete(o.steps);
 		err_printf("cadoctor: %s\n", cd_err_message(e));
 		return CD_EXIT_CANT_WRITE;
+	}
+	{
+		struct cd_policy pol;
+		cd_policy_load(&pol);
+		cd_policy_log_undo(&pol, (long long)run, complete);
+		cd_policy_release(&pol);
 	}
 	if (o.json) {
 		cJSON *doc = cJSON_CreateObject();

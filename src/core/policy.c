@@ -8,6 +8,7 @@
 #include "../platform/policy.h"
 #include "actions.h"
 #include "buf.h"
+#include "repair.h"
 #include "util.h"
 
 static char *take_trimmed(char *s)
@@ -134,4 +135,44 @@ int cd_policy_redact(const struct cd_policy *p, int wish, int *refused)
 	if (wish >= 0)
 		return wish;
 	return l == CD_REDACTION_NONE ? 0 : 1;
+}
+
+void cd_policy_log_repair(const struct cd_policy *p, const struct cd_plan *plan, long long run)
+{
+	struct cd_buf b;
+	size_t i, n = 0, failed = 0;
+	char *text;
+	if (!p || !p->event_log || !plan || !run)
+		return;
+	cd_buf_init(&b, 1 << 20);
+	/* Machine-readable like the scan's entry (cd_scan_summary): kinds and
+	 * results, the same words as the journal and `repair --json`. */
+	for (i = 0; i < plan->n; i++) {
+		const struct cd_plan_item *it = &plan->v[i];
+		if (it->state != CD_PLAN_READY)
+			continue;
+		failed += cd_streq(it->result, "failed");
+		cd_buf_addf(&b, "%s%s (%s)", n++ ? ", " : ": ", it->act.kind, it->result ? it->result : "skipped");
+	}
+	text = cd_buf_detach(&b);
+	if (text) {
+		char *all = cd_aprintf("cadoctor %s: repair run %lld, %zu changes, %zu failed%s", CADOCTOR_VERSION, run, n,
+				       failed, text);
+		if (all)
+			cd_eventlog_write(failed ? CD_EVENT_WARNING : CD_EVENT_INFO, all);
+		free(all);
+	}
+	free(text);
+}
+
+void cd_policy_log_undo(const struct cd_policy *p, long long run, int complete)
+{
+	char *text;
+	if (!p || !p->event_log || !run)
+		return;
+	text = cd_aprintf("cadoctor %s: repair run %lld undone%s", CADOCTOR_VERSION, run,
+			  complete ? "" : ", some changes could not be undone");
+	if (text)
+		cd_eventlog_write(complete ? CD_EVENT_INFO : CD_EVENT_WARNING, text);
+	free(text);
 }

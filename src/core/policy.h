@@ -12,7 +12,7 @@
  *                         not set: every kind
  *   RedactionLevel        none | standard | strict (0, 1, 2): strict refuses
  *                         --no-redact; none reports personal data by default
- *   EventLog              1: write a summary of each scan and repair to the
+ *   EventLog              1: write a summary of each scan, repair and undo to the
  *                         Windows Application event log */
 #ifndef CD_POLICY_H
 #define CD_POLICY_H
@@ -48,6 +48,15 @@ int cd_policy_action_allowed(const struct cd_policy *p, const char *kind);
  * allow, plus the kinds in extra (e.g. cd_repair_forbidden_kinds()). A new
  * string (free()), NULL only when out of memory. */
 char *cd_policy_forbidden_kinds(const struct cd_policy *p, const char *extra);
+
+struct cd_plan;
+/* EventLog: one Application event log entry for repair run `run` of this
+ * plan (what each ready change did), as a scan writes its summary. Nothing
+ * when the policy does not ask for it. */
+void cd_policy_log_repair(const struct cd_policy *p, const struct cd_plan *plan, long long run);
+/* EventLog: the entry of an undo of repair run `run` (complete: 1 when every
+ * change was undone). */
+void cd_policy_log_undo(const struct cd_policy *p, long long run, int complete);
 
 /* Whether a scan redacts: the user's wish (1 redact, 0 --no-redact, -1 no
  * wish) under the policy. *refused is set when --no-redact was refused. */

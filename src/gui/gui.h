@@ -57,6 +57,9 @@ struct gui_job {
 	 * else an elevated helper builds the same plan and applies it */
 	struct cd_plan *plan;
 	int elevate;
+	/* 1 when each ready item's result is known: applied here, or told by
+	 * the elevated copy through its result file (gui_results_read) */
+	int results_known;
 	int code;   /* exit code of the repair or undo (cd_exit values) */
 	int denied; /* the user refused elevation */
 	/* the scan (after a repair or an undo: the scan again) */
@@ -100,6 +103,7 @@ cd_err gui_scan_run(const struct gui_scan_params *p, HWND notify, struct gui_sca
 void gui_scan_out_release(struct gui_scan_out *o);
 int gui_job_start(struct gui_job *job); /* 0 when the thread started */
 void gui_job_free(struct gui_job *job);
+int gui_result_file_ok(const char *path); /* the elevated copy's result file */
 
 /* results.c */
 void gui_results_init(HWND list);
@@ -120,5 +124,10 @@ void gui_repair_clicked(void);
 void gui_undo_clicked(void);
 void gui_repair_job_done(struct gui_job *job, const struct cd_results *before);
 int gui_helper_main(int argc, char **argv);
+/* The elevated copy's results for the window: one line per ready item,
+ * "result TAB kind TAB arguments (JSON)"; the window marks its own plan's
+ * items from them. 1 when the file was read. */
+void gui_results_write(const char *path, const struct cd_plan *plan);
+int gui_results_read(const char *path, struct cd_plan *plan);
 
 #endif

@@ -126,6 +126,11 @@ int WINAPI WinMain(HINSTANCE inst, HINSTANCE prev, LPSTR cmdline, int show)
 	InitCommonControlsEx(&icc);
 	cd_policy_load(&g.pol);
 	g.is_admin = cd_actions_is_admin();
+	/* Tests (tests/wine/gui_repair.sh): Wine runs every program as an
+	 * administrator; this makes the window take the standard user's path,
+	 * the elevated copy of itself, which a UAC prompt guards on Windows. */
+	if (cd_streq(cd_getenv("CADOCTOR_TEST_GUI_NOT_ADMIN"), "1"))
+		g.is_admin = 0;
 	g.icon_big = (HICON)LoadImageW(inst, MAKEINTRESOURCEW(IDI_APP), IMAGE_ICON, GetSystemMetrics(SM_CXICON),
 				       GetSystemMetrics(SM_CYICON), LR_DEFAULTCOLOR);
 	g.icon_small = (HICON)LoadImageW(inst, MAKEINTRESOURCEW(IDI_APP), IMAGE_ICON, GetSystemMetrics(SM_CXSMICON),

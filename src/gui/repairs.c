@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../actions/actions_os.h"
+#include "../core/buf.h"
 #include "../core/i18n.h"
 #include "../core/journal.h"
 #include "../core/rules.h"
@@ -255,6 +256,7 @@ int gui_apply_here(struct cd_plan *plan)
 	ao.is_admin = cd_actions_is_admin();
 	e = cd_repair_apply(plan, &ao, &run);
 	cd_journal_close(j);
+	cd_policy_log_repair(&g.pol, plan, run);
 	free(dir);
 	if (e)
 		return CD_EXIT_CANT_WRITE;
@@ -314,8 +316,9 @@ void gui_repair_job_done(struct gui_job *job, const struct cd_results *before)
 	r.note = "";
 	r.ok = cd_tr(S_GUI_CLOSE);
 	r.ok_enabled = 1;
-	/* What each change did (known when it ran in this process). */
-	for (i = 0; !job->elevate && job->plan && i < job->plan->n; i++) {
+	/* What each change did: known when it ran in this process or the
+	 * elevated copy told it (a standard user cannot read the journal). */
+	for (i = 0; job->results_known && job->plan && i < job->plan->n; i++) {
 		const struct cd_plan_item *it = &job->plan->v[i];
 		if (it->state == CD_PLAN_READY)
 			rows_add(&r, it->describe[cd_get_lang()], cd_repair_result_text(it->result));
@@ -342,6 +345,78 @@ void gui_repair_job_done(struct gui_job *job, const struct cd_results *before)
 	DialogBoxParamW(g.inst, MAKEINTRESOURCEW(IDD_RESULT), g.wnd, rows_proc, (LPARAM)&r);
 	rows_release(&r);
 	free(intro);
+}
+
+/* ---- what the elevated copy did, for the window ---- */
+
+void gui_results_write(const char *path, const struct cd_plan *plan)
+{
+	struct cd_buf b;
+	size_t i;
+	cd_buf_init(&b, 0);
+	for (i = 0; i < plan->n; i++) {
+		char *args;
+		if (plan->v[i].state != CD_PLAN_READY || !plan->v[i].result)
+			continue;
+		args = cd_action_args_json(&plan->v[i].act);
+		cd_buf_addf(&b, "%s\t%s\t%s\n", plan->v[i].result, plan->v[i].act.kind, args ? args : "");
+		free(args);
+	}
+	if (b.len && !b.failed)
+		cd_write_file(path, b.data, b.len);
+	cd_buf_release(&b);
+}
+
+/* The known result words (plan items keep static strings). */
+static const char *result_word(const char *s, size_t n)
+{
+	static const char *const words[] = {"applied", "noop", "failed", "skipped", "shown"};
+	size_t i;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && !strncmp(words[i], s, n))
+			return words[i];
+	return NULL;
+}
+
+int gui_results_read(const char *path, struct cd_plan *plan)
+{
+	char *text = NULL, *line, *next;
+	size_t len = 0, i;
+	int any = 0;
+	if (cd_read_file(path, 1 << 20, &text, &len) != CD_OK)
+		return 0;
+	for (line = text; line && *line; line = next) {
+		char *t1, *t2;
+		const char *word;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		t1 = strchr(line, '\t');
+		t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+		if (!t2 || !(word = result_word(line, (size_t)(t1 - line))))
+			continue;
+		*t2++ = 0;
+		for (i = 0; i < plan->n; i++) {
+			struct cd_plan_item *it = &plan->v[i];
+			char *args;
+			if (it->state != CD_PLAN_READY || it->result || !cd_streq(it->act.kind, t1 + 1))
+				continue;
+			args = cd_action_args_json(&it->act);
+			if (args && !strcmp(args, t2)) {
+				it->result = word;
+				any = 1;
+				free(args);
+				break;
+			}
+			free(args);
+		}
+	}
+	free(text);
+	/* Items the copy did not run (its own check found nothing for them). */
+	for (i = 0; any && i < plan->n; i++)
+		if (plan->v[i].state == CD_PLAN_READY && !plan->v[i].result)
+			plan->v[i].result = "skipped";
+	return any;
 }
 
 /* ---- 撤销上次修复 ---- */
@@ -389,6 +464,8 @@ int gui_undo_here(void)
 	uo.journal_dir = dir;
 	e = cd_repair_undo(j, run, &uo, &complete);
 	cd_journal_close(j);
+	if (e == CD_OK)
+		cd_policy_log_undo(&g.pol, (long long)run, complete);
 	free(dir);
 	if (e == CD_ERR_INVALID) /* already undone */
 		return CD_EXIT_NO_INPUT;
@@ -419,7 +496,8 @@ void gui_undo_clicked(void)
 /* ---- the elevated copy ---- */
 
 /* cadoctor-gui.exe --apply-repair|--undo-last [--offline] [--platform ID]
- * [--symptom ID]: no window; the exit code is the outcome. */
+ * [--symptom ID] [--result-file PATH]: no window; the exit code is the
+ * outcome, and the result file (repair) says what each change did. */
 int gui_helper_main(int argc, char **argv)
 {
 	struct gui_scan_params p;
@@ -427,6 +505,7 @@ int gui_helper_main(int argc, char **argv)
 	struct cd_plan plan;
 	int i, undo = 0, rc;
 	size_t k;
+	const char *result_file = NULL;
 
 	memset(&g, 0, sizeof(g));
 	memset(&p, 0, sizeof(p));
@@ -441,6 +520,8 @@ int gui_helper_main(int argc, char **argv)
 			p.symptom = cd_strdup(argv[++i]);
 		else if (!strcmp(argv[i], "--platform") && i + 1 < argc)
 			p.platform = cd_strdup(argv[++i]);
+		else if (!strcmp(argv[i], "--result-file") && i + 1 < argc)
+			result_file = argv[++i];
 	}
 	if (!g.is_admin) {
 		gui_params_release(&p);
@@ -477,6 +558,8 @@ int gui_helper_main(int argc, char **argv)
 			for (k = 0; k < plan.n; k++)
 				ready += plan.v[k].state == CD_PLAN_READY;
 			rc = ready ? gui_apply_here(&plan) : CD_EXIT_OK;
+			if (ready && gui_result_file_ok(result_file))
+				gui_results_write(result_file, &plan);
 			cd_plan_release(&plan);
 		}
 	}

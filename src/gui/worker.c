@@ -16,6 +16,7 @@
 #include "../core/rules.h"
 #include "../core/util.h"
 #include "../platform/platform.h"
+#include "../platform/win32_util.h"
 
 static void progress(void *ud, const char *probe, int index, int total)
 {
@@ -84,18 +85,55 @@ void gui_scan_out_release(struct gui_scan_out *o)
 /* The repair or undo part of a job. Administrator: here, in this process.
  * Otherwise: this exe again, elevated (the UAC prompt), which does the same
  * and tells the outcome by its exit code. */
+/* A new file name in the user's temporary folder for the elevated copy's
+ * results (the journal is for administrators only), or NULL. */
+static char *result_file_name(void)
+{
+	wchar_t dir[MAX_PATH + 1], name[MAX_PATH + 1];
+	DWORD n = GetTempPathW(MAX_PATH + 1, dir);
+	if (!n || n > MAX_PATH || !GetTempFileNameW(dir, L"cdr", 0, name))
+		return NULL;
+	return cd_utf8_from_w(name);
+}
+
+/* Whether the elevated copy may write its results to PATH: only a file
+ * result_file_name() made (in this user's temporary folder, cdr*.tmp,
+ * already there, a plain file), so that whoever starts the copy cannot
+ * make an administrator's process overwrite a file of their choosing. */
+int gui_result_file_ok(const char *path)
+{
+	wchar_t dir[MAX_PATH + 1], *wp;
+	DWORD n = GetTempPathW(MAX_PATH + 1, dir), attr;
+	size_t dl;
+	int ok;
+	if (!path || !n || n > MAX_PATH || !(wp = cd_w_from_utf8(path)))
+		return 0;
+	dl = wcslen(dir);
+	ok = wcslen(wp) > dl + 7 && !_wcsnicmp(wp, dir, dl) && !wcspbrk(wp + dl, L"\\/:") &&
+	     !_wcsnicmp(wp + dl, L"cdr", 3) && !_wcsicmp(wp + wcslen(wp) - 4, L".tmp");
+	attr = ok ? GetFileAttributesW(wp) : INVALID_FILE_ATTRIBUTES;
+	free(wp);
+	return attr != INVALID_FILE_ATTRIBUTES && !(attr & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT));
+}
+
 static void run_elevated(struct gui_job *job, const char *mode)
 {
 	SHELLEXECUTEINFOW sei;
-	char *exe = gui_self_exe(), *args;
+	char *exe = gui_self_exe(), *args, *rfile = NULL;
 	wchar_t *wexe, *wargs;
 	DWORD code = CD_EXIT_INTERNAL;
 	const struct gui_scan_params *p = &job->params;
 
-	args = cd_aprintf("%s --lang %s%s%s%s%s%s", mode, cd_lang_tag(cd_get_lang()), p->offline ? " --offline" : "",
-			  p->platform ? " --platform " : "", p->platform ? p->platform : "",
-			  p->symptom ? " --symptom " : "", p->symptom ? p->symptom : "");
+	if (job->kind == GUI_JOB_REPAIR)
+		rfile = result_file_name();
+	args = cd_aprintf("%s --lang %s%s%s%s%s%s%s%s%s", mode, cd_lang_tag(cd_get_lang()),
+			  p->offline ? " --offline" : "", p->platform ? " --platform " : "", p->platform ? p->platform : "",
+			  p->symptom ? " --symptom " : "", p->symptom ? p->symptom : "",
+			  rfile ? " --result-file \"" : "", rfile ? rfile : "", rfile ? "\"" : "");
 	if (!exe || !args) {
+		if (rfile)
+			cd_remove_file(rfile);
+		free(rfile);
 		free(exe);
 		free(args);
 		job->code = CD_EXIT_INTERNAL;
@@ -122,6 +160,12 @@ static void run_elevated(struct gui_job *job, const char *mode)
 		}
 		job->code = (int)code;
 	}
+	if (rfile) {
+		if (job->plan)
+			job->results_known = gui_results_read(rfile, job->plan);
+		cd_remove_file(rfile);
+		free(rfile);
+	}
 	free(wexe);
 	free(wargs);
 	free(exe);
@@ -134,10 +178,12 @@ static unsigned __stdcall job_thread(void *arg)
 	/* ShellExecuteEx needs COM on its thread. */
 	HRESULT hr = CoInitializeEx(NULL, COINIT_APARTMENTTHREADED | COINIT_DISABLE_OLE1DDE);
 	if (job->kind == GUI_JOB_REPAIR) {
-		if (job->elevate)
+		if (job->elevate) {
 			run_elevated(job, "--apply-repair");
-		else
+		} else {
 			job->code = gui_apply_here(job->plan);
+			job->results_known = 1;
+		}
 	} else if (job->kind == GUI_JOB_UNDO) {
 		if (job->elevate)
 			run_elevated(job, "--undo-last");

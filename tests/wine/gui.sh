@@ -5,7 +5,8 @@
 # then holds exactly the findings of `cadoctor scan` on the same machine, in
 # Chinese and grouped by severity, the details pane explains the first one,
 # 导出报告 writes the HTML report, 一键修复 shows the plan, Alt+S (the
-# keyboard) starts a check again, and the window closes cleanly. The
+# keyboard) starts a check again, and the window closes cleanly; started
+# with a symptom, the window lists only that symptom's causes. The
 # screenshot is kept as $CADOCTOR_ARTIFACTS/gui.png.
 # usage: gui.sh SOURCE_DIR (exes from build/win-x64/src)
 set -uo pipefail
@@ -28,6 +29,11 @@ trap 'wineserver -k >/dev/null 2>&1; stop_display; rm -rf "$WORK"' EXIT
 check "the GUI imports only system DLLs" bash -c "! x86_64-w64-mingw32-objdump -p '$GUI' | awk '/DLL Name:/ {print \$3}' | grep -viqE '^(ADVAPI32|CRYPT32|KERNEL32|msvcrt|SHELL32|USER32|WS2_32|SETUPAPI|CFGMGR32|VERSION|OLE32|OLEAUT32|PSAPI|GDI32|COMCTL32|COMDLG32|WINTRUST|NTDLL|bcrypt)\.dll$'"
 check "the GUI manifest asks for common controls v6" grep -qa 'Microsoft.Windows.Common-Controls' "$GUI"
 check "the GUI manifest is DPI aware" grep -qa 'PerMonitorV2' "$GUI"
+check "the GUI manifest is system DPI aware before Windows 10 (dpiAware true/pm)" grep -qa '>true/pm</dpiAware>' "$GUI"
+for exe in "$GUI" "$BIN/cadoctor.exe"; do
+  check "${exe##*/} declares Windows 7 (supportedOS)" grep -qa '{35138b9a-5d96-4fbd-8e2d-a2440225f93a}' "$exe"
+  check "${exe##*/} runs as the invoking user (asInvoker)" grep -qa 'level="asInvoker"' "$exe"
+done
 check "the GUI is a Windows-subsystem exe" bash -c "x86_64-w64-mingw32-objdump -p '$GUI' | grep -q 'Subsystem.*0*2.*(Windows GUI)'"
 check "the GUI has an icon" bash -c "x86_64-w64-mingw32-objdump -p '$GUI' | grep -qi 'resource'"
 
@@ -83,4 +89,26 @@ fi
 wine "$DRV" wait 10 close >/dev/null 2>&1
 for _ in $(seq 1 50); do kill -0 "$GUI_PID" 2>/dev/null || break; sleep 0.2; done
 check "the window closes and the program ends" bash -c "! kill -0 $GUI_PID 2>/dev/null"
+
+# A symptom chosen (现象): the window lists only that symptom's causes, as
+# `cadoctor scan --symptom` does. The XTX finding is no cause of a locked
+# PIN: with that symptom it must not be listed.
+CADOCTOR_LANG=zh wine "$BIN/cadoctor.exe" scan --offline --symptom pin_locked --json >"$WORK/cli-sym.json" 2>/dev/null
+CADOCTOR_LANG=zh wine "$GUI" --offline --symptom pin_locked >"$WORK/gui2.log" 2>&1 &
+GUI_PID=$!
+wine "$DRV" wait 60 text 1004 scan 240 list >"$WORK/sym.txt" 2>"$WORK/driver-sym.err"
+check "the symptom's check ran ($(head -c 200 "$WORK/driver-sym.err"))" test ! -s "$WORK/driver-sym.err"
+check "the symptom is chosen in the window" bash -c "head -1 '$WORK/sym.txt' | grep -qF '密码输错次数太多'"
+check "the list holds the symptom's causes as scan --symptom finds them (none here)" $PY - "$WORK/cli-sym.json" "$WORK/sym.txt" <<'PY'
+import json, sys
+cli = json.load(open(sys.argv[1]))
+rows = [l.rstrip('\n').split('\t') for l in open(sys.argv[2], encoding='utf-8').readlines()[1:] if l.strip()]
+want = [f['title']['zh-CN'] for f in cli['findings']]
+got = [r[1] for r in rows if r[0] != '提示' or r[1] != '没有发现问题']
+if want or got != want:
+    print('expected', want, '\ngot', got); sys.exit(1)
+PY
+check "the XTX finding is not listed for that symptom" bash -c "! grep -q '证书应用环境' '$WORK/sym.txt'"
+wine "$DRV" wait 10 close >/dev/null 2>&1
+for _ in $(seq 1 50); do kill -0 "$GUI_PID" 2>/dev/null || break; sleep 0.2; done
 finish

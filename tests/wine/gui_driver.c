@@ -11,6 +11,15 @@
  *                    separated by tabs
  *   text ID          print the text of control ID (gui_ids.h)
  *   plan SECONDS     press 一键修复, print the plan dialog's rows, cancel it
+ *   repair SECONDS   press 一键修复, print the plan, press 开始修复, wait
+ *                    (up to SECONDS) for the result dialog and print it:
+ *                    its intro line, then its rows; the dialog stays open
+ *   undo SECONDS     press 撤销上次修复, print the question, answer yes,
+ *                    wait for the outcome message and print it; it stays open
+ *   dismiss          close the dialog or message the window shows (OK)
+ *   dialog SECONDS   wait for a dialog or message of the window (opened by
+ *                    other means: the keyboard) and print it; press nothing
+ *   gone SECONDS     wait until the window shows no dialog or message
  *   export PATH      save the HTML report to PATH (WM_COPYDATA)
  *   close            close the window
  * Exit status 0 when every command worked, 1 otherwise. */
@@ -162,7 +171,10 @@ struct find_owned {
 static BOOL CALLBACK owned_proc(HWND w, LPARAM lp)
 {
 	struct find_owned *f = (struct find_owned *)lp;
-	if (GetWindow(w, GW_OWNER) == f->owner && IsWindowVisible(w)) {
+	wchar_t cls[16];
+	/* dialogs and message boxes only (not a list view's tooltip) */
+	if (GetWindow(w, GW_OWNER) == f->owner && IsWindowVisible(w) && GetClassNameW(w, cls, 16) &&
+	    !wcscmp(cls, L"#32770")) {
 		f->found = w;
 		return FALSE;
 	}
@@ -201,6 +213,146 @@ static int plan(int seconds)
 	return 0;
 }
 
+/* An owned, visible window of the main one other than `not` (a dialog or
+ * a message box), within SECONDS; NULL if none came. */
+static HWND owned_window(HWND not, int seconds)
+{
+	struct find_owned f;
+	int i;
+	for (i = 0; i < seconds * 10; i++) {
+		f.owner = main_wnd;
+		f.found = NULL;
+		EnumWindows(owned_proc, (LPARAM)&f);
+		if (f.found && f.found != not) {
+			Sleep(300); /* let it finish WM_INITDIALOG */
+			return f.found;
+		}
+		Sleep(100);
+	}
+	return NULL;
+}
+
+/* A repair dialog: its intro line, its rows, "NOTE " and the note below
+ * them (the plan); a message box: its text. */
+static void print_dialog(HWND d)
+{
+	if (GetDlgItem(d, IDC_PLAN_LIST)) {
+		print_text(GetDlgItem(d, IDC_PLAN_INTRO));
+		print_list(GetDlgItem(d, IDC_PLAN_LIST));
+		if (GetDlgItem(d, IDC_PLAN_NOTE)) {
+			out_a("NOTE ");
+			print_text(GetDlgItem(d, IDC_PLAN_NOTE));
+		}
+	} else {
+		print_text(GetDlgItem(d, 0xFFFF));
+	}
+}
+
+/* Presses button ID of dialog D and waits until D is gone. */
+static int press(HWND d, int id)
+{
+	int i;
+	PostMessageW(d, WM_COMMAND, MAKEWPARAM(id, BN_CLICKED), (LPARAM)GetDlgItem(d, id));
+	for (i = 0; i < 100 && IsWindow(d); i++)
+		Sleep(100);
+	if (IsWindow(d)) {
+		wchar_t t[256];
+		GetWindowTextW(d, t, 256);
+		fail("the dialog did not close:");
+		out_w(t);
+		out_a("\n");
+		return 1;
+	}
+	return 0;
+}
+
+static int repair(int seconds)
+{
+	HWND d, r;
+	PostMessageW(main_wnd, WM_COMMAND, MAKEWPARAM(IDC_REPAIR, BN_CLICKED), 0);
+	d = owned_window(NULL, 30);
+	if (!d || !GetDlgItem(d, IDC_PLAN_LIST)) {
+		fail("no plan dialog");
+		return 1;
+	}
+	out_a("PLAN\n");
+	print_dialog(d);
+	if (!IsWindowEnabled(GetDlgItem(d, IDOK))) {
+		fail("the plan has nothing to start");
+		return 1;
+	}
+	if (press(d, IDOK))
+		return 1;
+	r = owned_window(d, seconds);
+	if (!r) {
+		fail("no result dialog");
+		return 1;
+	}
+	out_a("RESULT\n");
+	print_dialog(r);
+	return 0;
+}
+
+static int undo(int seconds)
+{
+	HWND q, r;
+	PostMessageW(main_wnd, WM_COMMAND, MAKEWPARAM(IDC_UNDO, BN_CLICKED), 0);
+	q = owned_window(NULL, 30);
+	if (!q) {
+		fail("no undo question");
+		return 1;
+	}
+	out_a("QUESTION\n");
+	print_dialog(q);
+	if (press(q, IDYES))
+		return 1;
+	r = owned_window(q, seconds);
+	if (!r) {
+		fail("no undo outcome");
+		return 1;
+	}
+	out_a("OUTCOME\n");
+	print_dialog(r);
+	return 0;
+}
+
+static int dismiss(void)
+{
+	HWND d = owned_window(NULL, 5);
+	if (!d) {
+		fail("no dialog to dismiss");
+		return 1;
+	}
+	return press(d, IDOK);
+}
+
+static int dialog(int seconds)
+{
+	HWND d = owned_window(NULL, seconds);
+	if (!d) {
+		fail("no dialog came");
+		return 1;
+	}
+	print_dialog(d);
+	return 0;
+}
+
+static int gone(int seconds)
+{
+	int i;
+	for (i = 0; i < seconds * 10; i++) {
+		struct find_owned f;
+		f.owner = main_wnd;
+		f.found = NULL;
+		EnumWindows(owned_proc, (LPARAM)&f);
+		if (!f.found)
+			return 0;
+		Sleep(100);
+	}
+	fail("a dialog stayed open");
+	return 1;
+}
+
 static int export_to(const char *path)
 {
 	COPYDATASTRUCT cds;
@@ -223,6 +375,7 @@ static int export_to(const char *path)
 int main(int argc, char **argv)
 {
 	int i, rc = 0;
+	main_wnd = FindWindowW(CD_GUI_CLASS_W, NULL);
 	for (i = 1; i < argc && !rc; i++) {
 		const char *cmd = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(cmd, "wait") && arg) {
@@ -253,13 +406,27 @@ int main(int argc, char **argv)
 		} else if (!strcmp(cmd, "plan") && arg) {
 			rc = plan(atoi(arg));
 			i++;
+		} else if (!strcmp(cmd, "repair") && arg) {
+			rc = repair(atoi(arg));
+			i++;
+		} else if (!strcmp(cmd, "undo") && arg) {
+			rc = undo(atoi(arg));
+			i++;
+		} else if (!strcmp(cmd, "dialog") && arg) {
+			rc = dialog(atoi(arg));
+			i++;
+		} else if (!strcmp(cmd, "gone") && arg) {
+			rc = gone(atoi(arg));
+			i++;
+		} else if (!strcmp(cmd, "dismiss")) {
+			rc = dismiss();
 		} else if (!strcmp(cmd, "export") && arg) {
 			rc = export_to(arg);
 			i++;
 		} else if (!strcmp(cmd, "close")) {
 			PostMessageW(main_wnd, WM_CLOSE, 0, 0);
 		} else {
-			fail("usage: gui_driver wait S | scan S | started S | list | text ID | plan S | export PATH | close ...");
+			fail("usage: gui_driver wait S | scan S | started S | list | text ID | plan S | repair S | undo S | dismiss | dialog S | gone S | export PATH | close ...");
 			rc = 1;
 		}
 	}

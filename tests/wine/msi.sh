@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The installer under Wine (build/win-x64/cadoctor.msi from scripts/build-msi.sh):
 # a silent per-machine install with the public properties puts both exes in
-# Program Files\cadoctor, the GUI in the Start menu, cadoctor on the system
+# Program Files\cadoctor, the GUI in the Start menu (named in Chinese), cadoctor on the system
 # PATH (a new cmd finds it), the properties and the event log source in the
 # registry, and the installed exe honours them; a silent uninstall then
 # leaves nothing it installed: the test lists every file and registry key
@@ -49,8 +49,12 @@ check_rc "msiexec /i /qn installs" 0 wine msiexec /i "$(winepath -w "$MSI")" /qn
 wineserver -w
 check "cadoctor.exe is in Program Files\\cadoctor" test -f "$PF/cadoctor.exe"
 check "cadoctor-gui.exe is in Program Files\\cadoctor" test -f "$PF/cadoctor-gui.exe"
+# The shortcut is named as the window's title, in Chinese (GUI_TITLE).
+title_zh=$(awk '/^Id: /{id=$2} id=="GUI_TITLE" && $1=="zh-CN:" {sub(/^[^:]*: /, ""); print; exit}' "$SRC/resources/strings.txt")
+check "the MSI's shortcut row has the Chinese name" bash -c "msiinfo export '$MSI' Shortcut | grep -qF '|$title_zh'"
 lnk=$(find "$WINEPREFIX/drive_c" -path '*Start Menu/Programs/cadoctor/*.lnk' | head -1)
 check "a Start menu shortcut to the GUI (${lnk##*/drive_c/})" bash -c "[ -n '$lnk' ] && grep -qa 'cadoctor-gui.exe' '$lnk'"
+check "the shortcut is named in Chinese: $title_zh.lnk" test -f "${lnk%/*}/$title_zh.lnk"
 check "the system PATH has Program Files\\cadoctor" bash -c "wine reg query 'HKLM\\System\\CurrentControlSet\\Control\\Session Manager\\Environment' /v PATH | grep -qi 'Program Files\\\\cadoctor'"
 check "a new cmd finds cadoctor on the PATH" bash -c "wine cmd /c 'cadoctor version' 2>/dev/null | grep -q 'cadoctor $version'"
 check "the properties are stored" bash -c "wine reg query 'HKLM\\Software\\cadoctor' /v DefaultPlatform | grep -q lnwlzb"
@@ -76,4 +80,5 @@ state "$WORK/after"
 check "uninstall leaves nothing behind (see msi-leftover.txt)" bash -c "[ \$(grep -vc '^#' '$ART/msi-leftover.txt') = 0 ]"
 sed 's/^/  | /' "$ART/msi-leftover.txt" | grep -v '^  | #' | head -20 >&2
 check "Program Files\\cadoctor is gone" test ! -e "$PF"
+check "the Chinese-named shortcut is gone" test ! -e "$lnk"
 finish

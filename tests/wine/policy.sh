@@ -5,7 +5,8 @@
 #   DefaultPlatform       scan shows that platform; the window has it chosen
 #   ReportFolder          every scan (CLI and window) saves JSON + HTML there
 #   AllowedRepairActions  kinds not listed show as forbidden in the repair plan
-#   RedactionLevel=strict --no-redact is refused
+#   RedactionLevel=strict --no-redact is refused (scan and collect)
+#   EventLog=1            scan writes its summary to the Application log
 # and `scan --quiet --json-out` (the Intune detection script) prints nothing,
 # writes the JSON and exits with the documented code.
 # usage: policy.sh SOURCE_DIR (exes from build/win-x64/src)
@@ -50,6 +51,10 @@ check "no policy: no platform shown" bash -c "! grep -q '$PLATFORM_ZH' '$WORK/la
 check_rc "Intune detection: scan --quiet --json-out exits 2" 2 wine "$CD" scan --offline --quiet --json-out 'C:\detect.json'
 check "Intune detection: nothing on the console" bash -c "[ ! -s '$WORK/last.out' ]"
 check "Intune detection: the JSON names the finding" grep -q 'com.xtx_server_missing' "$WINEPREFIX/drive_c/detect.json"
+WINEDEBUG=-all,+eventlog wine "$CD" scan --offline >/dev/null 2>"$WORK/ev0.err"
+check "no policy: scan writes no event log entry" bash -c "! grep -q 'ReportEventW' '$WORK/ev0.err'"
+check_rc "no policy: collect --no-redact" 0 wine "$CD" collect --offline --no-redact -o 'C:\snap0.txt'
+check "no policy: collect --no-redact writes an unredacted snapshot" bash -c "! tr -d '\r' <'$WINEPREFIX/drive_c/snap0.txt' | grep -qx 'redacted: 1'"
 
 # The policy: REG_MULTI_SZ list of allowed kinds, DWORD EventLog.
 cat >"$WORK/policy.reg" <<'REG'
@@ -75,6 +80,12 @@ d = json.load(open(sorted(glob.glob(sys.argv[1] + '/cadoctor-*.json'))[-1]))
 sys.exit(0 if d['format'] == 'cadoctor-report' and d['findings'] else 1)" "$WINEPREFIX/drive_c/policy-reports"
 check_rc "policy: --no-redact is refused but the scan runs" 2 wine "$CD" scan --offline --no-redact
 check "policy: RedactionLevel=strict is explained" contains "$WORK/last.err" "--no-redact"
+# EventLog=1: Wine keeps no log but traces each entry (WINEDEBUG=+eventlog).
+WINEDEBUG=-all,+eventlog wine "$CD" scan --offline >/dev/null 2>"$WORK/ev1.err"
+check "policy: EventLog=1: scan writes its summary to the event log" grep -qP 'ReportEventW L"cadoctor [0-9.]+: 1 errors.*com.xtx_server_missing \(error\)' "$WORK/ev1.err"
+check_rc "policy: collect --no-redact still writes a snapshot" 0 wine "$CD" collect --offline --no-redact -o 'C:\snap1.txt'
+check "policy: RedactionLevel=strict refuses collect --no-redact" contains "$WORK/last.err" "--no-redact"
+check "policy: the snapshot is redacted" bash -c "tr -d '\r' <'$WINEPREFIX/drive_c/snap1.txt' | grep -qx 'redacted: 1'"
 check_rc "policy: --platform on the line wins" 2 wine "$CD" scan --offline --platform ebnew
 check "policy: the platform asked for is shown" contains "$WORK/last.out" "必联"
 rm -rf "$WINEPREFIX/drive_c/policy-reports"
