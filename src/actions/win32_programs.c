@@ -8,7 +8,8 @@
  *   run_vendor_installer  a vendor's environment installer, only from under
  *                         Program Files. Cannot be undone.
  *   com_register          regsvr32 /s of a DLL under Program Files; the CLSID
- *                         key is captured and put back by undo. */
+ *                         key (and the ProgID key, when named) is captured
+ *                         and put back by undo. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,6 +295,26 @@ static cd_err clsid_key(const struct cd_action *a, char **sub, struct cd_diag *d
 	return *sub ? CD_OK : CD_ERR_NOMEM;
 }
 
+/* The optional ProgID whose key the DLL writes too: letters, digits and
+ * dots (COM allows at most 39 characters); its key is captured and restored
+ * with the class's. *sub is NULL when the argument is absent. */
+static cd_err progid_key(const struct cd_action *a, char **sub, struct cd_diag *d)
+{
+	const char *p = cd_action_arg(a, "progid");
+	size_t i, n = p ? strlen(p) : 0;
+	*sub = NULL;
+	if (!p || !*p)
+		return CD_OK;
+	for (i = 0; i < n; i++)
+		if (!(p[i] >= 'A' && p[i] <= 'Z') && !(p[i] >= 'a' && p[i] <= 'z') && !(p[i] >= '0' && p[i] <= '9') &&
+		    !(p[i] == '.' && i > 0 && p[i - 1] != '.') && p[i] != '_')
+			break;
+	if (i < n || n > 39 || p[0] == '.' || p[0] == '_' || (p[0] >= '0' && p[0] <= '9'))
+		return cd_diag_set(d, CD_ERR_INVALID, NULL, 0, "not a ProgID: %s", p);
+	*sub = cd_aprintf("SOFTWARE\\Classes\\%s", p);
+	return *sub ? CD_OK : CD_ERR_NOMEM;
+}
+
 static cd_err com_check(const struct cd_action *a, const struct cd_action_env *env, struct cd_diag *d)
 {
 	char *sub = NULL;
@@ -304,6 +325,9 @@ static cd_err com_check(const struct cd_action *a, const struct cd_action_env *e
 	free(sub);
 	if (e)
 		return e;
+	if ((e = progid_key(a, &sub, d)))
+		return e;
+	free(sub);
 	if (n < 5 || (!cd_strieq(p + n - 4, ".dll") && !cd_strieq(p + n - 4, ".ocx")) || strstr(p, ".."))
 		return cd_diag_set(d, CD_ERR_INVALID, NULL, 0, "not a DLL path: %s", p ? p : "");
 	return CD_OK;
@@ -335,6 +359,7 @@ static cd_err com_capture(const struct cd_action *a, const struct cd_action_env 
 			  struct cd_diag *d)
 {
 	char *sub = NULL, *dll;
+	enum cd_reg_view v = cd_wa_view(cd_action_arg(a, "view"));
 	cd_err e = com_check(a, env, d);
 	if (e)
 		return e;
@@ -342,10 +367,23 @@ static cd_err com_capture(const struct cd_action *a, const struct cd_action_env 
 		return d->code ? d->code : CD_ERR_NOT_FOUND;
 	free(dll);
 	clsid_key(a, &sub, d);
-	e = cd_wa_state_capture(HKEY_LOCAL_MACHINE, sub, cd_wa_view(cd_action_arg(a, "view")), before);
+	e = cd_wa_state_capture(HKEY_LOCAL_MACHINE, sub, v, before);
 	if (e)
 		cd_diag_set(d, e, sub, 0, "cannot record the CLSID key");
 	free(sub);
+	/* The ProgID key beside it, as "progid_state" in the same record. */
+	if (!e && (e = progid_key(a, &sub, d)) == CD_OK && sub) {
+		cJSON *ps = NULL;
+		if ((e = cd_wa_state_capture(HKEY_LOCAL_MACHINE, sub, v, &ps)) == CD_OK)
+			cJSON_AddItemToObject(*before, "progid_state", ps);
+		else
+			cd_diag_set(d, e, sub, 0, "cannot record the ProgID key");
+		free(sub);
+	}
+	if (e) {
+		cJSON_Delete(*before);
+		*before = NULL;
+	}
 	return e;
 }
 
@@ -383,10 +421,17 @@ static cd_err com_undo(const struct cd_action *a, const struct cd_action_env *en
 		       struct cd_diag *d)
 {
 	char *sub = NULL;
+	enum cd_reg_view v = cd_wa_view(cd_action_arg(a, "view"));
+	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(before, "progid_state");
 	cd_err e = clsid_key(a, &sub, d);
 	(void)env;
-	if (!e && (e = cd_wa_state_restore(HKEY_LOCAL_MACHINE, sub, cd_wa_view(cd_action_arg(a, "view")), before)))
+	if (!e && (e = cd_wa_state_restore(HKEY_LOCAL_MACHINE, sub, v, before)))
 		cd_diag_set(d, e, sub, 0, "cannot restore the CLSID key");
+	free(sub);
+	sub = NULL;
+	if (!e && ps && (e = progid_key(a, &sub, d)) == CD_OK && sub &&
+	    (e = cd_wa_state_restore(HKEY_LOCAL_MACHINE, sub, v, ps)))
+		cd_diag_set(d, e, sub, 0, "cannot restore the ProgID key");
 	free(sub);
 	return e;
 }
