@@ -30,6 +30,22 @@ static int exists_cb(void *ud, const char *path)
 	return cd_win_file_exists(path);
 }
 
+/* GetLongPathNameW: InstallShield's uninstall strings name its Ctor.dll by
+ * 8.3 short names (C:\PROGRA~1\COMMON~1\...). */
+static char *long_cb(void *ud, const char *path)
+{
+	wchar_t *w = cd_w_from_utf8(path), *l = NULL;
+	char *u = NULL;
+	DWORD n;
+	(void)ud;
+	if (w && (n = GetLongPathNameW(w, NULL, 0)) > 0 && (l = malloc((size_t)n * sizeof(wchar_t))) != NULL &&
+	    GetLongPathNameW(w, l, n) > 0 && GetLongPathNameW(w, l, n) < n)
+		u = cd_utf8_from_w(l);
+	free(l);
+	free(w);
+	return u;
+}
+
 /* ---- program_uninstall ---- */
 
 struct entry {
@@ -71,12 +87,15 @@ static cd_err uninstall_argv(const struct entry *en, struct cd_cmdline *argv, ch
 {
 	HKEY h;
 	char *s = NULL, *sys = cd_wa_system_dir(CD_REG_VIEW_64), why[256];
+	char *pf64 = cd_wa_program_files(0), *pf32 = cd_wa_program_files(1);
 	const char *leaf = strrchr(en->sub, '\\') + 1;
 	uint32_t msi = 0;
-	struct cd_uninstall_opts opt = {exists_cb, NULL, sys};
+	struct cd_uninstall_opts opt = {exists_cb, NULL, sys, {pf64, pf32}, long_cb};
 	cd_err e = cd_wa_open(en->root, en->sub, en->view, KEY_READ, &h);
 	if (e) {
 		free(sys);
+		free(pf64);
+		free(pf32);
 		return cd_diag_set(d, e, en->sub, 0, "cannot open the Uninstall entry");
 	}
 	if (cd_reg_get_dword(h, "WindowsInstaller", &msi) == CD_OK && msi == 1 && leaf[0] == '{')
@@ -88,10 +107,14 @@ static cd_err uninstall_argv(const struct entry *en, struct cd_cmdline *argv, ch
 	RegCloseKey(h);
 	if (!s) {
 		free(sys);
+		free(pf64);
+		free(pf32);
 		return cd_diag_set(d, CD_ERR_NOT_FOUND, en->sub, 0, "no uninstall command");
 	}
 	e = cd_uninstall_parse(s, &opt, argv, why, sizeof(why));
 	free(sys);
+	free(pf64);
+	free(pf32);
 	if (e) {
 		cd_diag_set(d, CD_ERR_DENIED, en->sub, 0, "uninstall command refused (%s): %s", why, s);
 		free(s);
@@ -206,7 +229,7 @@ static cd_err inst_argv(const struct cd_action *a, struct cd_cmdline *argv, stru
 {
 	const char *args = cd_action_arg(a, "args");
 	char *exe = cd_wa_under_program_files(cd_action_arg(a, "path"), d), *line, why[256];
-	struct cd_uninstall_opts opt = {exists_cb, NULL, NULL};
+	struct cd_uninstall_opts opt = {exists_cb, NULL, NULL, {NULL, NULL}, NULL};
 	cd_err e;
 	if (!exe)
 		return d && d->code ? d->code : CD_ERR_NOT_FOUND;
