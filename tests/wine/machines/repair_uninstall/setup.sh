@@ -6,7 +6,9 @@
 #     removed by repair with msiexec /x {ProductCode} /qn;
 #   Heilongjiang: an Inno-Setup-like program whose QuietUninstallString runs
 #     a real uninstaller (built here with mingw-w64) that removes its file
-#     and its Uninstall entry.
+#     and its Uninstall entry;
+#   Jiangsu: an InstallShield package uninstalled through the allow-listed
+#     rundll32 Ctor.dll,LaunchSetup form.
 set -eu
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 WINE=${WINE:-wine}
@@ -92,4 +94,69 @@ key='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\CA互联互通(黑
 "$WINE" reg add "$key" /v Publisher /d 'Epoint' /f
 "$WINE" reg add "$key" /v UninstallString /d 'C:\Program Files\Epoint\CA互联互通(黑龙江版)\uninst.exe' /f
 "$WINE" reg add "$key" /v QuietUninstallString /d '"C:\Program Files\Epoint\CA互联互通(黑龙江版)\uninst.exe" /S' /f
+
+# Jiangsu: an InstallShield (InstallScript) package, whose UninstallString is
+# the rundll32 form on the allow-list: RunDll32 <Common Files>\...\Ctor.dll,
+# LaunchSetup <setup.exe> -l0x9 -removeonly, with 8.3 short names as
+# InstallShield writes them (Wine's own short names, asked for below). Its
+# Ctor.dll runs the setup named on its command line; the setup, given
+# -removeonly, removes its data file and its Uninstall entry.
+is_rt="$WINEPREFIX/drive_c/Program Files/Common Files/InstallShield/Professional/RunTime/10/50/Intel32"
+is_info="$WINEPREFIX/drive_c/Program Files/InstallShield Installation Information/{5B2C9E41-3D7A-4F08-9C6E-1A2B3C4D5E6F}"
+mkdir -p "$is_rt" "$is_info"
+echo "Jiangsu edition data" >"$is_info/js.dat"
+cat >"$tmp/ctor.c" <<'C'
+#include <windows.h>
+/* rundll32 calls it with the rest of its command line: run that. */
+__declspec(dllexport) void CALLBACK LaunchSetup(HWND w, HINSTANCE h, LPSTR cmd, int show)
+{
+	STARTUPINFOA si = {sizeof(si)};
+	PROCESS_INFORMATION pi;
+	(void)w; (void)h; (void)show;
+	if (CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+		WaitForSingleObject(pi.hProcess, INFINITE);
+		CloseHandle(pi.hProcess);
+		CloseHandle(pi.hThread);
+	}
+}
+C
+x86_64-w64-mingw32-gcc -shared -O2 -s -o "$is_rt/Ctor.dll" "$tmp/ctor.c"
+cat >"$tmp/issetup.c" <<'C'
+#include <windows.h>
+#include <wchar.h>
+int wmain(int argc, wchar_t **argv)
+{
+	if (argc != 3 || wcscmp(argv[1], L"-l0x9") || wcscmp(argv[2], L"-removeonly"))
+		return 2;
+	if (!DeleteFileW(L"C:\\Program Files\\InstallShield Installation Information\\{5B2C9E41-3D7A-4F08-9C6E-1A2B3C4D5E6F}\\js.dat"))
+		return 3;
+	return RegDeleteKeyExW(HKEY_LOCAL_MACHINE,
+			       L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\{5B2C9E41-3D7A-4F08-9C6E-1A2B3C4D5E6F}",
+			       KEY_WOW64_64KEY, 0) ? 4 : 0;
+}
+C
+x86_64-w64-mingw32-gcc -municode -O2 -s -o "$is_info/setup.exe" "$tmp/issetup.c"
+cat >"$tmp/short.c" <<'C'
+#include <windows.h>
+#include <stdio.h>
+int wmain(int argc, wchar_t **argv)
+{
+	wchar_t s[MAX_PATH];
+	char u[4 * MAX_PATH];
+	if (argc != 2 || !GetShortPathNameW(argv[1], s, MAX_PATH))
+		return 1;
+	WideCharToMultiByte(CP_UTF8, 0, s, -1, u, sizeof(u), NULL, NULL);
+	printf("%s", u);
+	return 0;
+}
+C
+x86_64-w64-mingw32-gcc -municode -O2 -s -o "$tmp/short.exe" "$tmp/short.c"
+short_ctor=$("$WINE" "$tmp/short.exe" 'C:\Program Files\Common Files\InstallShield\Professional\RunTime\10\50\Intel32\Ctor.dll')
+short_setup=$("$WINE" "$tmp/short.exe" 'C:\Program Files\InstallShield Installation Information\{5B2C9E41-3D7A-4F08-9C6E-1A2B3C4D5E6F}\setup.exe')
+case $short_ctor$short_setup in *' '*|'') echo "no short names: $short_ctor $short_setup" >&2; exit 1 ;; esac
+key='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\{5B2C9E41-3D7A-4F08-9C6E-1A2B3C4D5E6F}'
+"$WINE" reg add "$key" /v DisplayName /d 'CA互联互通(江苏版)' /f
+"$WINE" reg add "$key" /v DisplayVersion /d '2.2' /f
+"$WINE" reg add "$key" /v Publisher /d 'Epoint' /f
+"$WINE" reg add "$key" /v UninstallString /d "RunDll32 $short_ctor,LaunchSetup $short_setup -l0x9 -removeonly" /f
 wineserver -w
