@@ -36,10 +36,9 @@ static char *long_cb(void *ud, const char *path)
 {
 	wchar_t *w = cd_w_from_utf8(path), *l = NULL;
 	char *u = NULL;
-	DWORD n;
+	DWORD n = w ? GetLongPathNameW(w, NULL, 0) : 0, got;
 	(void)ud;
-	if (w && (n = GetLongPathNameW(w, NULL, 0)) > 0 && (l = malloc((size_t)n * sizeof(wchar_t))) != NULL &&
-	    GetLongPathNameW(w, l, n) > 0 && GetLongPathNameW(w, l, n) < n)
+	if (n && (l = malloc((size_t)n * sizeof(wchar_t))) != NULL && (got = GetLongPathNameW(w, l, n)) > 0 && got < n)
 		u = cd_utf8_from_w(l);
 	free(l);
 	free(w);

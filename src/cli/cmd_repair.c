@@ -239,14 +239,12 @@ static int need_admin(const struct cd_plan *p)
 int cli_elevate(int argc, char **argv)
 {
 	struct cd_diag d;
-	int code = 0;
+	int code = 0, i;
 	const char *tj = cd_getenv(CD_TEST_JOURNAL_ENV);
+	char **v, lang[32];
 	cd_err e;
 	if (cd_actions_is_admin() || cd_actions_is_elevated_child() || (tj && *tj))
 		return -1;
-	char **v;
-	char lang[32];
-	int i;
 	/* The elevated process does not inherit our environment on Windows:
 	 * the language goes with the arguments (the last --lang wins). */
 	if (!(v = calloc((size_t)argc + 1, sizeof(char *))))
