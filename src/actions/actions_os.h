@@ -25,6 +25,39 @@ cd_err cd_actions_journal_dir(int create, char **out, struct cd_diag *d);
 /* 1 when this process has administrator (root) rights. */
 int cd_actions_is_admin(void);
 
+/* Self-elevation (Windows; elsewhere CD_ERR_UNSUPPORTED). A non-elevated
+ * `repair --yes` or `undo` runs itself again with the "runas" verb, the same
+ * arguments and a hidden first argument CD_ELEVATED_ARG "DIR": the elevated
+ * child, whose console is its own, writes its standard output and error to
+ * files in DIR (a directory the parent made that only this user,
+ * Administrators and SYSTEM can open); the parent waits, copies them to its
+ * own output and returns the child's exit code. A process started with the
+ * marker never elevates again, so it cannot loop. */
+#define CD_ELEVATED_ARG "--elevated-output="
+
+/* Test only: "1" makes a process that is not an elevated child believe it
+ * is not elevated (cd_actions_is_admin() is 0), so that Wine, where every
+ * process is an administrator, exercises the relaunch; "all" makes the
+ * elevated child believe it too (it must then not relaunch again);
+ * "declined" also makes the relaunch fail as when the user says No to the
+ * UAC prompt (Wine shows none). Does nothing unless set. */
+#define CD_TEST_NOT_ELEVATED_ENV "CADOCTOR_TEST_NOT_ELEVATED"
+
+/* Relaunches elevated with args (argv[0] is the command, e.g. "repair"),
+ * relays the child's output and sets *code to its exit code. CD_ERR_DENIED
+ * when the user declined; CD_ERR_UNSUPPORTED when this OS does not elevate
+ * or this process is already an elevated child; other errors with d set. */
+cd_err cd_actions_relaunch_elevated(int argc, char **argv, int *code, struct cd_diag *d);
+
+/* In main, for an argument starting with CD_ELEVATED_ARG: becomes the
+ * elevated child, its output going to files in the directory named after
+ * the marker. CD_ERR_DENIED (nothing written) when the directory is not a
+ * plain directory. */
+cd_err cd_actions_become_elevated_child(const char *marker_arg);
+
+/* 1 in a process started with the marker. */
+int cd_actions_is_elevated_child(void);
+
 /* Host and user names for the journal ("?" when unknown). */
 void cd_actions_identity(char *host, size_t hostlen, char *user, size_t userlen);
 

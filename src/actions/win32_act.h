@@ -70,6 +70,10 @@ char *cd_wa_under_program_files(const char *path, struct cd_diag *d);
  * search. Waits up to timeout_ms; *code gets the exit code. */
 cd_err cd_wa_run(char *const *argv, size_t argc, DWORD timeout_ms, DWORD *code, struct cd_diag *d);
 
+/* The test switch CADOCTOR_TEST_NOT_ELEVATED (actions_os.h): 1 when this
+ * process must believe it is not elevated (win32_elevate.c). */
+int cd_wa_test_not_elevated(void);
+
 /* sha256 of a file (64 hex digits + NUL). */
 cd_err cd_wa_sha256_file(const char *path, char out[65]);
 

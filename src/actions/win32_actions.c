@@ -202,6 +202,8 @@ int cd_actions_is_admin(void)
 	BYTE adm[SECURITY_MAX_SID_SIZE];
 	DWORD sz = sizeof(adm);
 	BOOL member = FALSE;
+	if (cd_wa_test_not_elevated())
+		return 0;
 	if (!CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, adm, &sz))
 		return 0;
 	/* The token's own view: a filtered (not elevated) token has the group

@@ -8,7 +8,8 @@
  *   run_vendor_installer  a vendor's environment installer, only from under
  *                         Program Files. Cannot be undone.
  *   com_register          regsvr32 /s of a DLL under Program Files; the CLSID
- *                         key is captured and put back by undo. */
+ *                         key (and the ProgID key, when named) is captured
+ *                         and put back by undo. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,21 @@ static int exists_cb(void *ud, const char *path)
 {
 	(void)ud;
 	return cd_win_file_exists(path);
+}
+
+/* GetLongPathNameW: InstallShield's uninstall strings name its Ctor.dll by
+ * 8.3 short names (C:\PROGRA~1\COMMON~1\...). */
+static char *long_cb(void *ud, const char *path)
+{
+	wchar_t *w = cd_w_from_utf8(path), *l = NULL;
+	char *u = NULL;
+	DWORD n = w ? GetLongPathNameW(w, NULL, 0) : 0, got;
+	(void)ud;
+	if (n && (l = malloc((size_t)n * sizeof(wchar_t))) != NULL && (got = GetLongPathNameW(w, l, n)) > 0 && got < n)
+		u = cd_utf8_from_w(l);
+	free(l);
+	free(w);
+	return u;
 }
 
 /* ---- program_uninstall ---- */
@@ -70,12 +86,15 @@ static cd_err uninstall_argv(const struct entry *en, struct cd_cmdline *argv, ch
 {
 	HKEY h;
 	char *s = NULL, *sys = cd_wa_system_dir(CD_REG_VIEW_64), why[256];
+	char *pf64 = cd_wa_program_files(0), *pf32 = cd_wa_program_files(1);
 	const char *leaf = strrchr(en->sub, '\\') + 1;
 	uint32_t msi = 0;
-	struct cd_uninstall_opts opt = {exists_cb, NULL, sys};
+	struct cd_uninstall_opts opt = {exists_cb, NULL, sys, {pf64, pf32}, long_cb};
 	cd_err e = cd_wa_open(en->root, en->sub, en->view, KEY_READ, &h);
 	if (e) {
 		free(sys);
+		free(pf64);
+		free(pf32);
 		return cd_diag_set(d, e, en->sub, 0, "cannot open the Uninstall entry");
 	}
 	if (cd_reg_get_dword(h, "WindowsInstaller", &msi) == CD_OK && msi == 1 && leaf[0] == '{')
@@ -87,10 +106,14 @@ static cd_err uninstall_argv(const struct entry *en, struct cd_cmdline *argv, ch
 	RegCloseKey(h);
 	if (!s) {
 		free(sys);
+		free(pf64);
+		free(pf32);
 		return cd_diag_set(d, CD_ERR_NOT_FOUND, en->sub, 0, "no uninstall command");
 	}
 	e = cd_uninstall_parse(s, &opt, argv, why, sizeof(why));
 	free(sys);
+	free(pf64);
+	free(pf32);
 	if (e) {
 		cd_diag_set(d, CD_ERR_DENIED, en->sub, 0, "uninstall command refused (%s): %s", why, s);
 		free(s);
@@ -205,7 +228,7 @@ static cd_err inst_argv(const struct cd_action *a, struct cd_cmdline *argv, stru
 {
 	const char *args = cd_action_arg(a, "args");
 	char *exe = cd_wa_under_program_files(cd_action_arg(a, "path"), d), *line, why[256];
-	struct cd_uninstall_opts opt = {exists_cb, NULL, NULL};
+	struct cd_uninstall_opts opt = {exists_cb, NULL, NULL, {NULL, NULL}, NULL};
 	cd_err e;
 	if (!exe)
 		return d && d->code ? d->code : CD_ERR_NOT_FOUND;
@@ -294,6 +317,26 @@ static cd_err clsid_key(const struct cd_action *a, char **sub, struct cd_diag *d
 	return *sub ? CD_OK : CD_ERR_NOMEM;
 }
 
+/* The optional ProgID whose key the DLL writes too: letters, digits and
+ * dots (COM allows at most 39 characters); its key is captured and restored
+ * with the class's. *sub is NULL when the argument is absent. */
+static cd_err progid_key(const struct cd_action *a, char **sub, struct cd_diag *d)
+{
+	const char *p = cd_action_arg(a, "progid");
+	size_t i, n = p ? strlen(p) : 0;
+	*sub = NULL;
+	if (!p || !*p)
+		return CD_OK;
+	for (i = 0; i < n; i++)
+		if (!(p[i] >= 'A' && p[i] <= 'Z') && !(p[i] >= 'a' && p[i] <= 'z') && !(p[i] >= '0' && p[i] <= '9') &&
+		    !(p[i] == '.' && i > 0 && p[i - 1] != '.') && p[i] != '_')
+			break;
+	if (i < n || n > 39 || p[0] == '.' || p[0] == '_' || (p[0] >= '0' && p[0] <= '9'))
+		return cd_diag_set(d, CD_ERR_INVALID, NULL, 0, "not a ProgID: %s", p);
+	*sub = cd_aprintf("SOFTWARE\\Classes\\%s", p);
+	return *sub ? CD_OK : CD_ERR_NOMEM;
+}
+
 static cd_err com_check(const struct cd_action *a, const struct cd_action_env *env, struct cd_diag *d)
 {
 	char *sub = NULL;
@@ -304,6 +347,9 @@ static cd_err com_check(const struct cd_action *a, const struct cd_action_env *e
 	free(sub);
 	if (e)
 		return e;
+	if ((e = progid_key(a, &sub, d)))
+		return e;
+	free(sub);
 	if (n < 5 || (!cd_strieq(p + n - 4, ".dll") && !cd_strieq(p + n - 4, ".ocx")) || strstr(p, ".."))
 		return cd_diag_set(d, CD_ERR_INVALID, NULL, 0, "not a DLL path: %s", p ? p : "");
 	return CD_OK;
@@ -335,6 +381,7 @@ static cd_err com_capture(const struct cd_action *a, const struct cd_action_env 
 			  struct cd_diag *d)
 {
 	char *sub = NULL, *dll;
+	enum cd_reg_view v = cd_wa_view(cd_action_arg(a, "view"));
 	cd_err e = com_check(a, env, d);
 	if (e)
 		return e;
@@ -342,10 +389,23 @@ static cd_err com_capture(const struct cd_action *a, const struct cd_action_env 
 		return d->code ? d->code : CD_ERR_NOT_FOUND;
 	free(dll);
 	clsid_key(a, &sub, d);
-	e = cd_wa_state_capture(HKEY_LOCAL_MACHINE, sub, cd_wa_view(cd_action_arg(a, "view")), before);
+	e = cd_wa_state_capture(HKEY_LOCAL_MACHINE, sub, v, before);
 	if (e)
 		cd_diag_set(d, e, sub, 0, "cannot record the CLSID key");
 	free(sub);
+	/* The ProgID key beside it, as "progid_state" in the same record. */
+	if (!e && (e = progid_key(a, &sub, d)) == CD_OK && sub) {
+		cJSON *ps = NULL;
+		if ((e = cd_wa_state_capture(HKEY_LOCAL_MACHINE, sub, v, &ps)) == CD_OK)
+			cJSON_AddItemToObject(*before, "progid_state", ps);
+		else
+			cd_diag_set(d, e, sub, 0, "cannot record the ProgID key");
+		free(sub);
+	}
+	if (e) {
+		cJSON_Delete(*before);
+		*before = NULL;
+	}
 	return e;
 }
 
@@ -383,10 +443,17 @@ static cd_err com_undo(const struct cd_action *a, const struct cd_action_env *en
 		       struct cd_diag *d)
 {
 	char *sub = NULL;
+	enum cd_reg_view v = cd_wa_view(cd_action_arg(a, "view"));
+	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(before, "progid_state");
 	cd_err e = clsid_key(a, &sub, d);
 	(void)env;
-	if (!e && (e = cd_wa_state_restore(HKEY_LOCAL_MACHINE, sub, cd_wa_view(cd_action_arg(a, "view")), before)))
+	if (!e && (e = cd_wa_state_restore(HKEY_LOCAL_MACHINE, sub, v, before)))
 		cd_diag_set(d, e, sub, 0, "cannot restore the CLSID key");
+	free(sub);
+	sub = NULL;
+	if (!e && ps && (e = progid_key(a, &sub, d)) == CD_OK && sub &&
+	    (e = cd_wa_state_restore(HKEY_LOCAL_MACHINE, sub, v, ps)))
+		cd_diag_set(d, e, sub, 0, "cannot restore the ProgID key");
 	free(sub);
 	return e;
 }

@@ -21,6 +21,10 @@ int cmd_explain(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_repair(int argc, char **argv);
 int cmd_undo(int argc, char **argv);
+/* repair --yes and undo without administrator rights: run elevated
+ * (cmd_repair.c). The child's exit code, -1 to go on unelevated, -2 when
+ * the user declined. */
+int cli_elevate(int argc, char **argv);
 /* explain --code: prints what a support code says (explain_code.c). */
 int explain_support_code(struct cd_facts *f, const char *code);
 int cmd_version(int argc, char **argv);

@@ -220,6 +220,51 @@ static int verify(struct scan_cli *s, const struct cd_plan *p, struct cd_eval_op
 	return rc;
 }
 
+/* What a run without administrator rights tells: which actions need them. */
+static int need_admin(const struct cd_plan *p)
+{
+	size_t i;
+	err_printf("cadoctor: %s\n%s\n", cd_tr(S_REPAIR_NEED_ADMIN_RUN), cd_tr(S_REPAIR_ADMIN_LIST));
+	for (i = 0; i < p->n; i++)
+		if (p->v[i].needs_admin && p->v[i].state == CD_PLAN_READY)
+			err_printf("  - %s\n", p->v[i].describe[cd_get_lang()]);
+	return CD_EXIT_REPAIR_NOPERM;
+}
+
+/* Without administrator rights and with the system's journal, `repair
+ * --yes` and `undo` run themselves again elevated (UAC on Windows) and
+ * return what that run returns (its output relayed). -1: not relaunched,
+ * go on here (no elevation on this OS, or it failed: the journal then says
+ * no); -2 when the user declined (say what needs the rights, exit 77). */
+int cli_elevate(int argc, char **argv)
+{
+	struct cd_diag d;
+	int code = 0, i;
+	const char *tj = cd_getenv(CD_TEST_JOURNAL_ENV);
+	char **v, lang[32];
+	cd_err e;
+	if (cd_actions_is_admin() || cd_actions_is_elevated_child() || (tj && *tj))
+		return -1;
+	/* The elevated process does not inherit our environment on Windows:
+	 * the language goes with the arguments (the last --lang wins). */
+	if (!(v = calloc((size_t)argc + 1, sizeof(char *))))
+		return -1;
+	for (i = 0; i < argc; i++)
+		v[i] = argv[i];
+	snprintf(lang, sizeof(lang), "--lang=%s", cd_lang_tag(cd_get_lang()));
+	v[argc] = lang;
+	cd_diag_clear(&d);
+	e = cd_actions_relaunch_elevated(argc + 1, v, &code, &d);
+	free(v);
+	if (e == CD_OK)
+		return code;
+	if (e == CD_ERR_DENIED)
+		return -2;
+	if (e != CD_ERR_UNSUPPORTED)
+		err_printf("cadoctor: %s\n", d.msg[0] ? d.msg : cd_err_message(e));
+	return -1;
+}
+
 static int apply_plan(struct scan_cli *s, struct cd_plan *p, struct repair_out *o, int64_t *run_out)
 {
 	struct cd_apply_opts ao;
@@ -235,13 +280,8 @@ static int apply_plan(struct scan_cli *s, struct cd_plan *p, struct repair_out *
 	cd_diag_clear(&d);
 	e = cd_actions_journal_dir(1, &dir, &d);
 	if (e) {
-		if (!admin) {
-			err_printf("cadoctor: %s\n%s\n", cd_tr(S_REPAIR_NEED_ADMIN_RUN), cd_tr(S_REPAIR_ADMIN_LIST));
-			for (i = 0; i < p->n; i++)
-				if (p->v[i].needs_admin && p->v[i].state == CD_PLAN_READY)
-					err_printf("  - %s\n", p->v[i].describe[cd_get_lang()]);
-			return CD_EXIT_REPAIR_NOPERM;
-		}
+		if (!admin)
+			return need_admin(p);
 		err_printf("cadoctor: ");
 		err_printf(cd_tr(S_REPAIR_JOURNAL_FAILED), d.file[0] ? d.file : "?");
 		err_printf(" (%s)\n", d.msg);
@@ -421,12 +461,21 @@ int cmd_repair(int argc, char **argv)
 		if (!o.json && !cli_quiet)
 			print_plan(&plan);
 	} else {
-		int arc;
+		int arc = cli_elevate(argc, argv);
+		if (arc >= 0) {
+			/* The elevated run printed everything (relayed). */
+			cd_plan_release(&plan);
+			cJSON_Delete(o.doc);
+			return arc;
+		}
 		if (!o.json && !cli_quiet) {
 			print_plan(&plan);
 			out_printf("\n");
 		}
-		arc = apply_plan(&s, &plan, &o, &run);
+		if (arc == -2)
+			arc = need_admin(&plan);
+		else
+			arc = apply_plan(&s, &plan, &o, &run);
 		if (run && !o.json && !cli_quiet) {
 			char rid[32];
 			snprintf(rid, sizeof(rid), "%lld", (long long)run);

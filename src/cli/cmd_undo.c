@@ -164,6 +164,17 @@ int cmd_undo(int argc, char **argv)
 		run = v;
 	}
 
+	/* Undoing changes the machine: without administrator rights, run
+	 * elevated (listing does not need it). */
+	if (!list) {
+		int erc = cli_elevate(argc, argv);
+		if (erc >= 0)
+			return erc;
+		if (erc == -2) {
+			err_printf("cadoctor: %s\n", cd_tr(S_REPAIR_NEED_ADMIN_RUN));
+			return CD_EXIT_REPAIR_NOPERM;
+		}
+	}
 	cd_diag_clear(&d);
 	e = cd_actions_journal_dir(0, &dir, &d);
 	if (e == CD_OK && !cd_path_exists(dir))

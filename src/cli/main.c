@@ -1,6 +1,7 @@
 /* cadoctor: entry point and the table of sub-commands. */
 #include <string.h>
 
+#include "../actions/actions_os.h"
 #include "../core/i18n.h"
 #include "../core/util.h"
 #include "../platform/platform.h"
@@ -69,6 +70,17 @@ int main(int argc, char **argv)
 
 	cd_platform_init(&argc, &argv);
 	pick_language(argc, argv);
+	/* An elevated copy of ourselves (cd_actions_relaunch_elevated): its
+	 * output goes to the files its parent relays. */
+	if (argc > 1 && !strncmp(argv[1], CD_ELEVATED_ARG, strlen(CD_ELEVATED_ARG))) {
+		if (cd_actions_become_elevated_child(argv[1]) != CD_OK) {
+			cd_platform_cleanup();
+			return usage_error(NULL, cd_tr(S_ERR_BAD_OPTION), CD_ELEVATED_ARG);
+		}
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	/* Global options may come before the command: cadoctor --lang en scan */
 	while (argc > 2 && (!strcmp(argv[1], "--lang") || !strncmp(argv[1], "--lang=", 7))) {
 		int n = argv[1][6] == '=' ? 1 : 2;

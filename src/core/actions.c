@@ -11,7 +11,7 @@ static const struct cd_action_kind kinds[] = {
 	{"service_set_start", "name,start_type", "", 1, "any", S_ACT_SERVICE_SET_START},
 	{"program_uninstall", "key", "source,user", 1, "windows", S_ACT_PROGRAM_UNINSTALL},
 	{"file_quarantine", "path", "", 1, "any", S_ACT_FILE_QUARANTINE},
-	{"com_register", "clsid,path", "view", 1, "windows", S_ACT_COM_REGISTER},
+	{"com_register", "clsid,path", "view,progid", 1, "windows", S_ACT_COM_REGISTER},
 	{"run_vendor_installer", "path", "args", 1, "windows", S_ACT_RUN_VENDOR_INSTALLER},
 	{"browser_extension_policy", "browser,ext_id", "update_url,mode", 1, "any",
 	 S_ACT_BROWSER_EXTENSION_POLICY},

@@ -335,6 +335,110 @@ static cd_err parse_msiexec(const struct cd_cmdline *c, const struct cd_uninstal
 	return CD_OK;
 }
 
+/* The long form of path (a new string): through the callback when there is
+ * one, else the path as written. */
+static char *long_form(const struct cd_uninstall_opts *opt, const char *path)
+{
+	char *l = opt->long_path ? opt->long_path(opt->exists_ud, path) : NULL;
+	return l ? l : cd_strdup(path);
+}
+
+/* path is a plain absolute path under one of the Program Files folders. */
+static int under_program_files(const struct cd_uninstall_opts *opt, const char *path)
+{
+	size_t i;
+	if (!cd_win_path_is_plain_absolute(path))
+		return 0;
+	for (i = 0; i < 2; i++) {
+		const char *d = opt->program_files[i];
+		size_t n = d ? strlen(d) : 0;
+		size_t k;
+		if (!n || !cd_win_path_is_plain_absolute(d) || strlen(path) <= n + 1 || path[n] != '\\')
+			continue;
+		for (k = 0; k < n; k++) {
+			char a = path[k], b = d[k];
+			if ((a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) != (b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b))
+				break;
+		}
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* The allow-listed wrapper form (cmdline.h): InstallShield's
+ *   rundll32 <Common Files>\...\Ctor.dll,LaunchSetup "<setup.exe>" -switches
+ * Anything else rundll32 is asked to do is refused: it would load and call
+ * into any DLL (or run an INF section) on the line's say-so. */
+static cd_err parse_rundll32(const struct cd_cmdline *c, const struct cd_uninstall_opts *opt,
+			     struct cd_cmdline *out, char *why, size_t whylen)
+{
+	const char *base = base_name(c->argv[0]), *comma;
+	char *sys = NULL, *dll = NULL, *setup = NULL, *entry = NULL;
+	size_t i;
+	cd_err e = CD_ERR_DENIED;
+
+	memset(out, 0, sizeof(*out));
+	if (!opt->system_dir || !*opt->system_dir || !(sys = cd_aprintf("%s\\rundll32.exe", opt->system_dir)))
+		goto refuse;
+	/* Bare, or exactly the system's. */
+	if (base != c->argv[0] && !cd_strieq(c->argv[0], sys))
+		goto refuse;
+	if (c->argc < 3 || !(comma = strrchr(c->argv[1], ',')) || !cd_streq(comma + 1, "LaunchSetup"))
+		goto refuse;
+	dll = cd_strndup(c->argv[1], (size_t)(comma - c->argv[1]));
+	if (!dll || !cd_strieq(base_name(dll), "Ctor.dll"))
+		goto refuse;
+	entry = dll;
+	dll = long_form(opt, entry);
+	free(entry);
+	entry = NULL;
+	setup = long_form(opt, c->argv[2]);
+	if (!dll || !setup) {
+		e = CD_ERR_NOMEM;
+		goto out;
+	}
+	if (!under_program_files(opt, dll) || !under_program_files(opt, setup) ||
+	    !ends_with_exe(setup, strlen(setup)))
+		goto refuse;
+	for (i = 3; i < c->argc; i++) {
+		/* Switches only (-l0x9, -removeonly, /s): nothing that names a file. */
+		const char *a = c->argv[i];
+		if ((a[0] != '-' && a[0] != '/') || !a[1] || strpbrk(a + 1, "\\\":/ \t."))
+			goto refuse;
+	}
+	if (!opt->exists || !opt->exists(opt->exists_ud, sys) || !opt->exists(opt->exists_ud, dll) ||
+	    !opt->exists(opt->exists_ud, setup)) {
+		set_why(why, whylen, "InstallShield uninstaller: a file does not exist%s", NULL);
+		goto out;
+	}
+	entry = cd_aprintf("%s,LaunchSetup", dll);
+	if (!entry || push_arg(out, sys, strlen(sys)) || push_arg(out, entry, strlen(entry)) ||
+	    push_arg(out, setup, strlen(setup))) {
+		e = CD_ERR_NOMEM;
+		goto out;
+	}
+	for (i = 3; i < c->argc; i++)
+		if (push_arg(out, c->argv[i], strlen(c->argv[i]))) {
+			e = CD_ERR_NOMEM;
+			goto out;
+		}
+	e = CD_OK;
+	goto out;
+refuse:
+	set_why(why, whylen,
+		"runs other code, not allowed: %s (only InstallShield's Ctor.dll,LaunchSetup under Program Files)",
+		base);
+out:
+	if (e)
+		cd_cmdline_release(out);
+	free(entry);
+	free(sys);
+	free(dll);
+	free(setup);
+	return e;
+}
+
 cd_err cd_uninstall_parse(const char *line, const struct cd_uninstall_opts *opt,
 			  struct cd_cmdline *out, char *why, size_t whylen)
 {
@@ -375,8 +479,10 @@ cd_err cd_uninstall_parse(const char *line, const struct cd_uninstall_opts *opt,
 		}
 	}
 	/* An unquoted program path with blanks ("C:\Program Files\x\u.exe /S"):
-	 * the shortest prefix ending in .exe at a blank or the end, quoted. */
-	if (*s != '"') {
+	 * the shortest prefix ending in .exe at a blank or the end, quoted. Only
+	 * for a line that starts with a drive path: a bare name ("RunDll32 ...")
+	 * ends at the first blank, as CreateProcess finds it. */
+	if (*s != '"' && len > 2 && s[1] == ':' && s[2] == '\\') {
 		size_t i;
 		for (i = 1; i <= len; i++) {
 			if ((i == len || is_blank(s[i])) && ends_with_exe(s, i)) {
@@ -411,6 +517,11 @@ cd_err cd_uninstall_parse(const char *line, const struct cd_uninstall_opts *opt,
 		} else {
 			err = parse_msiexec(&c, opt, out, why, whylen);
 		}
+		cd_cmdline_release(&c);
+		return err;
+	}
+	if (cd_strieq(base, "rundll32.exe") || cd_strieq(base, "rundll32")) {
+		err = parse_rundll32(&c, opt, out, why, whylen);
 		cd_cmdline_release(&c);
 		return err;
 	}

@@ -41,6 +41,14 @@ struct cd_uninstall_opts {
 	/* Windows' system directory ("C:\Windows\System32"): a bare
 	 * "MsiExec.exe" runs the msiexec.exe in it. NULL: bare names refused. */
 	const char *system_dir;
+	/* The Program Files folders ("C:\Program Files", "C:\Program Files
+	 * (x86)"; NULL when unknown): the allow-listed wrapper form runs code
+	 * only from under them. */
+	const char *program_files[2];
+	/* Optional: the long form of a path that may hold 8.3 short names
+	 * ("C:\PROGRA~1\..."; GetLongPathNameW), a new string, or NULL when
+	 * it cannot be had. Without it short names are compared as written. */
+	char *(*long_path)(void *ud, const char *path);
 };
 
 /* Turns an uninstall string into the program and arguments to run, or
@@ -50,13 +58,21 @@ struct cd_uninstall_opts {
  *     in .exe, as CreateProcess would take), and its arguments;
  *   - msiexec (bare or by path) with /I or /X and a product code {GUID}:
  *     always turned into <system_dir>\msiexec.exe /x {GUID} /qn /norestart.
+ *   - the one allow-listed wrapper form, InstallShield's (InstallScript)
+ *     uninstaller: rundll32 (bare, or the system directory's) with
+ *     "<dir>\Ctor.dll,LaunchSetup" where the DLL exists under Program
+ *     Files (its Common Files), then the setup .exe it launches, also an
+ *     existing plain absolute path under Program Files, then only switches
+ *     (-x or /x, no quotes, no paths). It runs as
+ *     <system_dir>\rundll32.exe with the long forms of both paths.
  * Refused (CD_ERR_DENIED, why says which rule): shell metacharacters
  * & | < > ^ outside quotes, any line break, relative or network paths,
  * missing files, programs that are not .exe, and wrappers that run other
- * code: cmd, command, powershell, pwsh, rundll32, regsvr32, mshta, wscript,
- * cscript, msbuild, installutil, forfiles, schtasks, bash, wsl (no wrapper
- * form is on the allow-list). CD_ERR_INVALID for a line cd_cmdline_split
- * refuses. why gets a short English reason (for the journal and messages). */
+ * code: cmd, command, powershell, pwsh, rundll32 (any other form: an INF
+ * section, a DLL elsewhere, another entry point), regsvr32, mshta, wscript,
+ * cscript, msbuild, installutil, forfiles, schtasks, bash, wsl, ...
+ * CD_ERR_INVALID for a line cd_cmdline_split refuses. why gets a short
+ * English reason (for the journal and messages). */
 cd_err cd_uninstall_parse(const char *line, const struct cd_uninstall_opts *opt,
 			  struct cd_cmdline *out, char *why, size_t whylen);
 

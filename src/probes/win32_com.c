@@ -7,7 +7,8 @@
  * registered there, with every part read the way HKCR would resolve it (the
  * per-user key first, the machine key after), and the server file checked
  * as the loader of that view would find it. The PE header says whether the
- * server can load at all into a process of that bitness. */
+ * server can load at all into a process of that bitness. Where the catalog
+ * says where the vendor installs the server, that file is looked for too. */
 #include <windows.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -328,6 +329,63 @@ static char *norm_clsid(const char *s)
 	return c;
 }
 
+/* A Program Files folder from the environment (a new UTF-8 string, NULL
+ * when the variable is not set, e.g. ProgramW6432 on 32-bit Windows). */
+static char *pf_dir(const wchar_t *var)
+{
+	wchar_t w[MAX_PATH];
+	DWORD n = GetEnvironmentVariableW(var, w, MAX_PATH);
+	return n && n < MAX_PATH ? cd_utf8_from_w(w) : NULL;
+}
+
+/* Where the vendor's installer puts the class's server (server_file, relative
+ * to Program Files): one files row per Program Files folder, purpose
+ * "com:{CLSID}:VIEW" (VIEW the registry view a server there registers in), so
+ * that a rule can tell a server present but not registered (com_register)
+ * from one that is not there at all (the vendor's installer). */
+static void server_files(struct cd_probe_ctx *ctx, const char *clsid, const char *rel, const enum cd_reg_view *views,
+			 int nviews)
+{
+	/* 64-bit Windows: ProgramW6432 is the native folder whatever our own
+	 * bitness, ProgramFiles(x86) the 32-bit one. 32-bit Windows: only
+	 * ProgramFiles, the native (32-bit) view. */
+	char *dirs[2] = {NULL, NULL};
+	enum cd_reg_view dv[2];
+	int i, n = 0;
+	if (!rel || !*rel || strchr(rel, ':') || strchr(rel, '/') || strstr(rel, "..") || rel[0] == '\\') {
+		cd_probe_error(ctx, "rules.cat_com_classes", CD_ERR_INVALID,
+			       "server_file \"%s\" is not a path relative to Program Files", rel ? rel : "");
+		return;
+	}
+	if (nviews == 2) {
+		dirs[n] = pf_dir(L"ProgramW6432");
+		dv[n++] = views[0];
+		dirs[n] = pf_dir(L"ProgramFiles(x86)");
+		dv[n++] = CD_REG_VIEW_32;
+	} else {
+		dirs[n] = pf_dir(L"ProgramFiles");
+		dv[n++] = views[0];
+	}
+	for (i = 0; i < n; i++) {
+		char *path = dirs[i] ? cd_aprintf("%s\\%s", dirs[i], rel) : NULL;
+		char *purpose = cd_aprintf("com:%s:%s", clsid, cd_reg_view_name(dv[i]));
+		wchar_t *w = path ? cd_w_from_utf8(path) : NULL;
+		if (w && purpose) {
+			struct cd_row r;
+			DWORD a = GetFileAttributesW(w);
+			cd_row_init(&r, "files");
+			cd_row_text(&r, "path", path);
+			cd_row_text(&r, "purpose", purpose);
+			cd_row_bool(&r, "present", a != INVALID_FILE_ATTRIBUTES && !(a & FILE_ATTRIBUTE_DIRECTORY));
+			cd_row_insert(ctx->facts, &r);
+		}
+		free(w);
+		free(purpose);
+		free(path);
+		free(dirs[i]);
+	}
+}
+
 static cd_err collect_com(struct cd_probe_ctx *ctx)
 {
 	enum cd_reg_view views[2];
@@ -339,7 +397,7 @@ static cd_err collect_com(struct cd_probe_ctx *ctx)
 		return CD_ERR_UNSUPPORTED;
 	nviews = cd_reg_views(views);
 	if (sqlite3_prepare_v2(cd_facts_db(ctx->facts),
-			       "SELECT clsid, progid FROM rules.cat_com_classes ORDER BY clsid", -1, &st,
+			       "SELECT clsid, progid, server_file FROM rules.cat_com_classes ORDER BY clsid", -1, &st,
 			       NULL) != SQLITE_OK) {
 		cd_probe_error(ctx, "rules.cat_com_classes", CD_ERR_SQL, "no COM class catalog: %s",
 			       sqlite3_errmsg(cd_facts_db(ctx->facts)));
@@ -359,6 +417,8 @@ static cd_err collect_com(struct cd_probe_ctx *ctx)
 			class_in_view(ctx, clsid, views[v]);
 		if (progid && *progid)
 			check_progid(ctx, clsid, progid, views, nviews);
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			server_files(ctx, clsid, (const char *)sqlite3_column_text(st, 2), views, nviews);
 		free(clsid);
 	}
 	if (rc != SQLITE_DONE)
@@ -370,6 +430,6 @@ static cd_err collect_com(struct cd_probe_ctx *ctx)
 
 const struct cd_probe cd_probe_win32_com = {
 	"windows.com",
-	"com_classes",
+	"com_classes, files",
 	collect_com,
 };

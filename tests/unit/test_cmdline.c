@@ -14,6 +14,11 @@ static const char *const files[] = {
 	"C:\\Windows\\System32\\cmd.exe",
 	"C:\\Windows\\System32\\rundll32.exe",
 	"C:\\Tools\\u.exe",
+	/* InstallShield (InstallScript): its engine DLL and the setup it runs. */
+	"C:\\Program Files (x86)\\Common Files\\InstallShield\\Professional\\RunTime\\10\\50\\Intel32\\Ctor.dll",
+	"C:\\Program Files (x86)\\InstallShield Installation Information\\{11111111-2222-3333-4444-555555555555}\\setup.exe",
+	"C:\\Tools\\Ctor.dll",
+	"C:\\Program Files (x86)\\Evil\\evil.dll",
 	NULL,
 };
 
@@ -27,7 +32,25 @@ static int fake_exists(void *ud, const char *path)
 	return 0;
 }
 
-static const struct cd_uninstall_opts opt = {fake_exists, NULL, "C:\\Windows\\System32"};
+/* The 8.3 names of the made-up file system, as GetLongPathNameW expands them. */
+static char *fake_long(void *ud, const char *path)
+{
+	static const char *const map[][2] = {
+		{"C:\\PROGRA~2\\COMMON~1\\INSTAL~1\\PROFES~1\\RunTime\\10\\50\\Intel32\\Ctor.dll",
+		 "C:\\Program Files (x86)\\Common Files\\InstallShield\\Professional\\RunTime\\10\\50\\Intel32\\Ctor.dll"},
+		{"C:\\PROGRA~2\\INSTAL~1\\{11111~1\\setup.exe",
+		 "C:\\Program Files (x86)\\InstallShield Installation Information\\{11111111-2222-3333-4444-555555555555}\\setup.exe"},
+	};
+	size_t i;
+	(void)ud;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i][0], path))
+			return strdup(map[i][1]);
+	return NULL;
+}
+
+static const struct cd_uninstall_opts opt = {fake_exists, NULL, "C:\\Windows\\System32",
+					     {"C:\\Program Files", "C:\\Program Files (x86)"}, fake_long};
 
 /* split LINE, expect N args joined by '|' */
 static void split_is(const char *line, const char *want)
@@ -159,6 +182,38 @@ static void test_uninstall(void)
 	accepted("msiexec /x {AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}",
 		 "C:\\Windows\\System32\\msiexec.exe|/x|{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}|/qn|/norestart");
 
+	/* The one allow-listed wrapper: InstallShield's rundll32 Ctor.dll,LaunchSetup
+	 * (long names, short names, bare or the system's rundll32). */
+#define IS_DLL "C:\\Program Files (x86)\\Common Files\\InstallShield\\Professional\\RunTime\\10\\50\\Intel32\\Ctor.dll"
+#define IS_SETUP "C:\\Program Files (x86)\\InstallShield Installation Information\\{11111111-2222-3333-4444-555555555555}\\setup.exe"
+	accepted("RunDll32 C:\\PROGRA~2\\COMMON~1\\INSTAL~1\\PROFES~1\\RunTime\\10\\50\\Intel32\\Ctor.dll,LaunchSetup "
+		 "\"C:\\Program Files (x86)\\InstallShield Installation Information\\{11111111-2222-3333-4444-555555555555}\\setup.exe\" -l0x9 -removeonly",
+		 "C:\\Windows\\System32\\rundll32.exe|" IS_DLL ",LaunchSetup|" IS_SETUP "|-l0x9|-removeonly");
+	accepted("\"C:\\Windows\\System32\\rundll32.exe\" \"" IS_DLL "\",LaunchSetup C:\\PROGRA~2\\INSTAL~1\\{11111~1\\setup.exe -l0x0804",
+		 "C:\\Windows\\System32\\rundll32.exe|" IS_DLL ",LaunchSetup|" IS_SETUP "|-l0x0804");
+	/* Unquoted short names all through: a bare program name is not a path,
+	 * so the ".exe prefix" rule for unquoted paths must not swallow the
+	 * line up to setup.exe (it did). */
+	accepted("RunDll32 C:\\PROGRA~2\\COMMON~1\\INSTAL~1\\PROFES~1\\RunTime\\10\\50\\Intel32\\Ctor.dll,LaunchSetup "
+		 "C:\\PROGRA~2\\INSTAL~1\\{11111~1\\setup.exe -l0x9 -removeonly",
+		 "C:\\Windows\\System32\\rundll32.exe|" IS_DLL ",LaunchSetup|" IS_SETUP "|-l0x9|-removeonly");
+	/* ... and every variation of it is refused. */
+	refused("RunDll32 " IS_DLL ",LaunchSetup", "runs other code");                       /* no setup */
+	refused("RunDll32 " IS_DLL ",DllUnregisterServer \"" IS_SETUP "\"", "runs other code"); /* entry */
+	refused("RunDll32 C:\\Tools\\Ctor.dll,LaunchSetup \"" IS_SETUP "\"", "runs other code"); /* not under PF */
+	refused("RunDll32 \"C:\\Program Files (x86)\\Evil\\evil.dll\",LaunchSetup \"" IS_SETUP "\"", "runs other code");
+	refused("RunDll32 \"" IS_DLL "\",LaunchSetup C:\\Tools\\u.exe", "runs other code"); /* setup not under PF */
+	refused("RunDll32 \"" IS_DLL "\",LaunchSetup \"" IS_SETUP "\" C:\\Tools\\u.exe", "runs other code"); /* a path */
+	refused("RunDll32 " IS_DLL ",LaunchSetup \"" IS_SETUP "\" -f..\\x", "runs other code");
+	refused("C:\\Tools\\rundll32.exe " IS_DLL ",LaunchSetup \"" IS_SETUP "\"", "runs other code"); /* not the system's */
+	refused("RunDll32 C:\\PROGRA~2\\..\\Tools\\Ctor.dll,LaunchSetup \"" IS_SETUP "\"", "runs other code");
+	refused("rundll32.exe setupapi.dll,InstallHinfSection DefaultUninstall 132 C:\\Windows\\INF\\x.inf",
+		"runs other code");
+	refused("rundll32.exe advpack.dll,LaunchINFSection C:\\Windows\\INF\\x.inf,DefaultUninstall", "runs other code");
+	refused("RunDll32 \"C:\\Program Files (x86)\\Common Files\\InstallShield\\Professional\\RunTime\\11\\Ctor.dll\",LaunchSetup \"" IS_SETUP "\"",
+		"does not exist");
+	refused("RunDll32 " IS_DLL ",LaunchSetup \"" IS_SETUP "\" & calc", "metacharacter");
+
 	/* Malicious and broken ones. */
 	refused("C:\\Program Files\\x.exe & calc", "metacharacter '&'");
 	refused("\"C:\\Program Files\\x.exe\" /S | calc", "metacharacter '|'");
@@ -186,7 +241,7 @@ static void test_uninstall(void)
 	refused("   ", "empty");
 	refused("\"\"", "no program");
 	{
-		struct cd_uninstall_opts nosys = {fake_exists, NULL, NULL};
+		struct cd_uninstall_opts nosys = {fake_exists, NULL, NULL, {NULL, NULL}, NULL};
 		struct cd_cmdline c;
 		char why[128];
 		CHECK(cd_uninstall_parse("MsiExec.exe /X{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}", &nosys,

@@ -11,6 +11,11 @@
 #   - with "Fault: N" in repair.txt, a run stopped hard after N actions
 #     (CADOCTOR_TEST_FAIL_AFTER) is reported interrupted and undo brings the
 #     export back byte-identical.
+#   - with "Irreversible: KEY" lines (actions that cannot be undone, such as
+#     program_uninstall), undo must say so and exit 1, and the comparison
+#     after undo leaves out exactly those keys and the keys below them; they
+#     must differ from before (the action did change them), everything else
+#     must be byte-identical.
 # Prints "wine_repair: N passed, N failed" (machines).
 set -uo pipefail
 EXE=$(readlink -f "${1:?usage: repair_machines.sh CADOCTOR_EXE SOURCE_DIR [MACHINE...]}")
@@ -64,22 +69,37 @@ export_reg() { # OUT
 # same_after_undo A B: byte-identical, except for one key: the service
 # manager's count of service processes started
 # (HKLM\System\CurrentControlSet\Control\ServiceCurrent, volatile on
-# Windows), which starting a service always increments and nothing resets.
+# Windows), which starting a service always increments and nothing resets;
+# and the keys named by the machine's "Irreversible:" lines ($IRREV, one a
+# line) with the keys below them, which must differ between A and B (the
+# action that cannot be undone did change them).
 same_after_undo() {
-  cmp -s "$1" "$2" && return 0
-  "$PY" - "$1" "$2" <<'PY'
-import sys
+  [ -z "$IRREV" ] && cmp -s "$1" "$2" && return 0
+  IRREV=$IRREV "$PY" - "$1" "$2" <<'PY'
+import os, sys
+irrev = [k.lower() for k in os.environ["IRREV"].split("\n") if k]
+def under(name, k):
+    return name == k or name.startswith(k + "\\")
 def strip(path):
     text = open(path, "rb").read().decode("utf-16")
-    out, skip = [], False
+    out, skip, kept = [], False, {k: [] for k in irrev}
     for line in text.split("\r\n"):
         if line.startswith("["):
-            skip = line.lower() == "[hkey_local_machine\\system\\currentcontrolset\\control\\servicecurrent]"
-        elif skip:
+            name = line[1:-1].lower()
+            hit = [k for k in irrev if under(name, k)]
+            skip = bool(hit) or name == "hkey_local_machine\\system\\currentcontrolset\\control\\servicecurrent"
+        if skip:
+            for k in hit:
+                kept[k].append(line)
             continue
         out.append(line)
-    return out
-sys.exit(strip(sys.argv[1]) != strip(sys.argv[2]))
+    return out, kept
+a, ka = strip(sys.argv[1])
+b, kb = strip(sys.argv[2])
+same = [k for k in irrev if ka[k] == kb[k]]
+if same:
+    print("keys named Irreversible that did not change:", same)
+sys.exit(a != b or bool(same))
 PY
 }
 
@@ -106,6 +126,7 @@ for m in "${machines[@]}"; do
   fi
   cleared=$(sed -n 's/^Cleared: *//p' "$dir/repair.txt" 2>/dev/null)
   fault=$(sed -n 's/^Fault: *//p' "$dir/repair.txt" 2>/dev/null)
+  IRREV=$(sed -n 's/^Irreversible: *//p' "$dir/repair.txt" 2>/dev/null)
 
   # A first scan: whatever Wine itself writes on first use is in place before
   # the reference export.
@@ -139,7 +160,14 @@ for m in "${machines[@]}"; do
 
   # 3. Undo: the registry as it was.
   if grep -q '^Repair run ' "$out/apply.txt"; then
-    "$WINE" "$EXE" undo --last >"$out/undo.txt" 2>&1 || fail "undo --last failed"
+    "$WINE" "$EXE" undo --last >"$out/undo.txt" 2>&1
+    rc=$?
+    if [ -n "$IRREV" ]; then
+      [ "$rc" = 1 ] && grep -q "cannot be undone" "$out/undo.txt" ||
+        fail "undo --last exited $rc without saying what cannot be undone"
+    else
+      [ "$rc" = 0 ] || fail "undo --last failed"
+    fi
     export_reg "$out/undone.reg" && same_after_undo "$out/before.reg" "$out/undone.reg" ||
       fail "undo did not restore the registry (diff $out/before.reg $out/undone.reg)"
   fi
