@@ -8,6 +8,7 @@
 #include "../core/probe.h"
 #include "../core/util.h"
 #include "../platform/platform.h"
+#include "nss_db.h"
 #include "posix_common.h"
 
 #define MAX_CONF_BYTES ((size_t)1 << 20)
@@ -48,17 +49,6 @@ static char *resolve_library(struct cd_probe_ctx *ctx, const char *lib, const st
 	return NULL;
 }
 
-/* Value with one pair of surrounding double quotes removed, in place. */
-static char *unquote(char *v)
-{
-	size_t n = strlen(v);
-	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
-		v[n - 1] = '\0';
-		return v + 1;
-	}
-	return v;
-}
-
 static void module_row(struct cd_probe_ctx *ctx, const char *sys_txt, const char *lib,
 		       const char *name, const struct cd_strv *dirs)
 {
@@ -80,13 +70,23 @@ static void module_row(struct cd_probe_ctx *ctx, const char *sys_txt, const char
 	free(resolved);
 }
 
-/* One pkcs11.txt (path on the analysed system): blocks of key=value lines
- * separated by blank lines, one block per module. The internal NSS module
- * has an empty library= and is not a PKCS#11 library of its own. */
+struct db_ud {
+	struct cd_probe_ctx *ctx;
+	const char *sys_txt;
+	const struct cd_strv *dirs;
+};
+
+static void on_module(void *ud, const char *lib, const char *name)
+{
+	const struct db_ud *u = ud;
+	module_row(u->ctx, u->sys_txt, lib, name, u->dirs);
+}
+
+/* One pkcs11.txt (path on the analysed system), parsed by nss_db.c. */
 static void nss_db(struct cd_probe_ctx *ctx, struct cd_strv *seen, const char *sys_txt,
 		   const struct cd_strv *dirs)
 {
-	char *path, *text = NULL, *line, *next, *lib = NULL, *name = NULL;
+	char *path, *text = NULL;
 	cd_err e;
 
 	if (cd_strv_has(seen, sys_txt))
@@ -102,23 +102,10 @@ static void nss_db(struct cd_probe_ctx *ctx, struct cd_strv *seen, const char *s
 				       cd_err_message(e));
 		return;
 	}
-	for (line = text; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		line = cd_trim(line);
-		if (!*line) {
-			if (lib && *lib)
-				module_row(ctx, sys_txt, lib, name, dirs);
-			lib = name = NULL;
-		} else if (!strncmp(line, "library=", 8)) {
-			lib = unquote(cd_trim(line + 8));
-		} else if (!strncmp(line, "name=", 5)) {
-			name = unquote(cd_trim(line + 5));
-		}
+	{
+		struct db_ud u = {ctx, sys_txt, dirs};
+		cd_nss_db_parse(text, on_module, &u);
 	}
-	if (lib && *lib)
-		module_row(ctx, sys_txt, lib, name, dirs);
 	free(text);
 }
 

@@ -16,20 +16,10 @@
 #include "../core/probe.h"
 #include "../core/util.h"
 #include "../platform/platform.h"
+#include "nss_db.h"
 #include "win32_reg.h"
 
 #define MAX_DB_BYTES ((size_t)1 << 20) /* pkcs11.txt is a few hundred bytes */
-
-/* Value with one pair of surrounding double quotes removed, in place. */
-static char *unquote(char *v)
-{
-	size_t n = strlen(v);
-	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
-		v[n - 1] = '\0';
-		return v + 1;
-	}
-	return v;
-}
 
 static int is_absolute(const char *p)
 {
@@ -59,11 +49,21 @@ static void module_row(struct cd_probe_ctx *ctx, const char *txt, const char *li
 		cd_probe_error(ctx, txt, CD_ERR_SQL, "cannot store the module row");
 }
 
-/* One pkcs11.txt: blocks of key=value lines separated by blank lines, one
- * per module; the internal NSS module has an empty library=. */
+struct db_ud {
+	struct cd_probe_ctx *ctx;
+	const char *txt;
+};
+
+static void on_module(void *ud, const char *lib, const char *name)
+{
+	const struct db_ud *u = ud;
+	module_row(u->ctx, u->txt, lib, name);
+}
+
+/* One profile's pkcs11.txt, parsed by nss_db.c. */
 static void nss_db(struct cd_probe_ctx *ctx, const char *dir)
 {
-	char *txt = cd_aprintf("%s\\pkcs11.txt", dir), *text = NULL, *line, *next, *lib = NULL, *name = NULL;
+	char *txt = cd_aprintf("%s\\pkcs11.txt", dir), *text = NULL;
 	cd_err e;
 
 	if (!txt)
@@ -77,23 +77,10 @@ static void nss_db(struct cd_probe_ctx *ctx, const char *dir)
 		free(txt);
 		return;
 	}
-	for (line = text; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		line = cd_trim(line);
-		if (!*line) {
-			if (lib && *lib)
-				module_row(ctx, txt, lib, name);
-			lib = name = NULL;
-		} else if (!strncmp(line, "library=", 8)) {
-			lib = unquote(cd_trim(line + 8));
-		} else if (!strncmp(line, "name=", 5)) {
-			name = unquote(cd_trim(line + 5));
-		}
+	{
+		struct db_ud u = {ctx, txt};
+		cd_nss_db_parse(text, on_module, &u);
 	}
-	if (lib && *lib)
-		module_row(ctx, txt, lib, name);
 	free(text);
 	free(txt);
 }
