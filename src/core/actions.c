@@ -15,7 +15,7 @@ static const struct cd_action_kind kinds[] = {
 	{"run_vendor_installer", "path", "args", 1, "windows", S_ACT_RUN_VENDOR_INSTALLER},
 	{"browser_extension_policy", "browser,ext_id", "update_url,mode", 1, "any",
 	 S_ACT_BROWSER_EXTENSION_POLICY},
-	{"native_host_register", "browser,name,manifest_path", "scope,view", 0, "any",
+	{"native_host_register", "browser,name,manifest_path", "scope,view,user", 0, "any",
 	 S_ACT_NATIVE_HOST_REGISTER},
 	{"nss_module_register", "db,name,path", "", 0, "any", S_ACT_NSS_MODULE_REGISTER},
 	{"p11kit_module_register", "name,path", "", 1, "linux", S_ACT_P11KIT_MODULE_REGISTER},
