@@ -568,8 +568,13 @@ static cd_err firefox_apply(const struct cd_action_env *env, const struct pol *p
 		goto done;
 	}
 	{
+		/* The administrator's file keeps its mode and owner. */
+		struct stat st;
 		char *nl = cd_aprintf("%s\n", out);
-		e = nl ? file_write(env, sys, nl, strlen(nl), 0644, -1, -1, d) : CD_ERR_NOMEM;
+		int had = stat(in, &st) == 0;
+		e = nl ? file_write(env, sys, nl, strlen(nl), had ? st.st_mode & 07777 : 0644, had ? (long)st.st_uid : -1,
+				    had ? (long)st.st_gid : -1, d)
+		       : CD_ERR_NOMEM;
 		free(nl);
 	}
 done:
