@@ -12,7 +12,8 @@
 #    real Firefox ESR (Services.policies over Marionette) are started in a
 #    private mount namespace where /etc is an overlay with the sysroot's
 #    policy folders on top, and must report the policies;
-#  - service_set_start: systemctl --root enable of the packaged pcscd.socket.
+#  - service_set_start: systemctl --root enable of the packaged pcscd.socket,
+#    and this machine's pcscd.socket with plain systemctl on an overlay /etc.
 # Asserts: a dry run changes nothing; --yes clears the findings and the
 # re-scan says so; applying again changes nothing; undo restores every file,
 # link, mode and owner of the sysroot; unmergeable policy files are refused
@@ -151,8 +152,11 @@ in_ns() { # COMMAND...: run with the sysroot's browser policies in /etc
 	unshare --mount bash -c '
 		set -e
 		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/ovl/upper,workdir=$1/ovl/work" /etc
-		mkdir -p /etc/chromium/policies /etc/firefox
-		mount --bind "$2/etc/chromium/policies" /etc/chromium/policies
+		if [ -d "$2/etc/chromium/policies" ]; then
+			mkdir -p /etc/chromium/policies
+			mount --bind "$2/etc/chromium/policies" /etc/chromium/policies
+		fi
+		mkdir -p /etc/firefox
 		mount --bind "$2/etc/firefox" /etc/firefox
 		shift 2
 		exec "$@"' _ "$WORK" "$R" "$@"
@@ -207,6 +211,30 @@ for r in ["browser.native_host_other_browser", "test.chromium_policy_missing", "
           "test.pcscd_socket_not_enabled"]:
     assert r in ids, (r, ids)
 ' "$WORK/after_undo.json"
+
+# ---- the running system's systemctl (no --root), on an overlay of /etc ----
+# This machine's pcscd.socket, disabled inside the namespace first; repair
+# enables it with plain systemctl and undo disables it again. The real /etc
+# is not touched (the overlay's upper folder takes every change).
+if [ "$(systemctl is-enabled pcscd.socket 2>/dev/null)" = "" ]; then
+	bad "systemctl does not know pcscd.socket on this machine"
+else
+	rm -rf "$WORK/ovl"
+	in_ns bash -c '
+		cd=$1 rules=$2
+		systemctl disable pcscd.socket >/dev/null 2>&1
+		echo "before: $(systemctl is-enabled pcscd.socket)"
+		"$cd" repair --offline --rules "$rules" --probes linux.host,linux.pcscd --only test.pcscd_socket_not_enabled --yes
+		echo "applied: $(systemctl is-enabled pcscd.socket)"
+		"$cd" undo --last
+		echo "undone: $(systemctl is-enabled pcscd.socket)"' _ "$CD" "$RULES" >"$WORK/live.out" 2>&1
+	grep -q "undone: disabled" "$WORK/live.out" || sed 's/^/  | /' "$WORK/live.out" | head -40 >&2
+	check "live: disabled first" grep -qx "before: disabled" "$WORK/live.out"
+	check "live: repair cleared it" grep -q "Cleared: test.pcscd_socket_not_enabled" "$WORK/live.out"
+	check "live: systemctl enable took effect" grep -qx "applied: enabled" "$WORK/live.out"
+	check "live: undo disabled it again" grep -qx "undone: disabled" "$WORK/live.out"
+	check "live: the real /etc kept its pcscd.socket state" cmp -s "$WORK/etc_before.txt" <(ls -la --time-style=+ /etc /etc/chromium)
+fi
 
 # ---- refusals: files cadoctor cannot merge into are left alone ----
 cp "$R/etc/firefox/policies/policies.json" "$WORK/ff.keep"
