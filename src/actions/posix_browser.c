@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/actions.h"
 #include "../core/util.h"
 #include "../platform/platform.h"
 #include "posix_act.h"
@@ -286,19 +287,6 @@ static int chromium_id(const char *id)
 	return 1;
 }
 
-/* Firefox add-on ids: "name@domain" or "{uuid}". */
-static int firefox_id(const char *id)
-{
-	size_t n = id ? strlen(id) : 0, i;
-	if (!n || n > 128 || id[0] == '-')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= '0' && id[i] <= '9') ||
-		      strchr("@._{}+-", id[i])))
-			return 0;
-	return strchr(id, '@') || (id[0] == '{' && id[n - 1] == '}');
-}
-
 static cd_err pol_of(const struct cd_action *a, const struct cd_action_env *env, struct pol *p, struct cd_diag *d)
 {
 	const char *b = cd_action_arg(a, "browser"), *mode = cd_action_arg(a, "mode");
@@ -315,7 +303,7 @@ static cd_err pol_of(const struct cd_action *a, const struct cd_action_env *env,
 	if (p->url && (strncmp(p->url, "https://", 8) || strpbrk(p->url, " \t\r\n;\"\\") || strlen(p->url) > 2000))
 		return cd_diag_set(d, CD_ERR_INVALID, NULL, 0, "update_url must be an https address");
 	if (b && !strcmp(b, "firefox")) {
-		if (!firefox_id(p->id))
+		if (!cd_action_firefox_addon_id(p->id))
 			return cd_diag_set(d, CD_ERR_INVALID, NULL, 0, "not a Firefox add-on id: %s", p->id ? p->id : "");
 		if (p->force && !p->url)
 			return cd_diag_set(d, CD_ERR_INVALID, NULL, 0,

@@ -58,3 +58,15 @@ int cd_action_kind_has_arg(const struct cd_action_kind *k, const char *arg)
 {
 	return in_list(k->required, arg) || in_list(k->optional, arg);
 }
+
+int cd_action_firefox_addon_id(const char *id)
+{
+	size_t n = id ? strlen(id) : 0, i;
+	if (!n || n > 128 || id[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= '0' && id[i] <= '9') ||
+		      strchr("@._{}+-", id[i])))
+			return 0;
+	return strchr(id, '@') != NULL || (id[0] == '{' && id[n - 1] == '}');
+}
