@@ -236,6 +236,63 @@ else
 	check "live: the real /etc kept its pcscd.socket state" cmp -s "$WORK/etc_before.txt" <(ls -la --time-style=+ /etc /etc/chromium)
 fi
 
+# ---- arguments the kinds refuse: planned as invalid, never applied ----
+BADR=$WORK/rules-bad
+cp -r "$SRC/rules" "$BADR"
+mkdir "$BADR/test"
+M=/etc/opt/chrome/native-messaging-hosts/org.cadoctor.test.json
+cat >"$BADR/test/bad.rules" <<EOF
+Rule: test.bad_arguments
+Severity: warning
+Area: browsers
+OS: linux
+Query:
+ SELECT 1 AS one FROM host
+Title-zh: 测试:错误的参数
+Title-en: test: bad arguments
+Message-zh: 错误的参数
+Message-en: bad arguments
+Repair:
+ native_host_register browser=chromium name=org.cadoctor.test manifest_path=relative/org.cadoctor.test.json
+ native_host_register browser=chromium name=../evil manifest_path=$M
+ native_host_register browser=chromium name=org.cadoctor.test manifest_path=$M scope=user
+ native_host_register browser=chromium name=org.cadoctor.test manifest_path=$M scope=user user=nobody-here
+ native_host_register browser=opera name=org.cadoctor.test manifest_path=$M
+ browser_extension_policy browser=chromium ext_id=not-an-id
+ browser_extension_policy browser=chromium ext_id=$EXT_ID update_url=http://plain.example/u
+ browser_extension_policy browser=firefox ext_id=cadoctor-test@cadoctor.example mode=force
+ browser_extension_policy browser=firefox ext_id=bad/id@x mode=allow
+ service_set_start name=pcscd.socket start_type=sometimes
+ service_set_start name=-evil start_type=auto
+EOF
+"$CD" repair --offline --rules "$BADR" --root "$R" --probes linux.host --only test.bad_arguments --yes --json \
+	>"$WORK/bad.json" 2>"$WORK/bad.err"
+check "bad arguments: every action invalid, none applied" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["plan"]) == 11, d["plan"]
+bad = [p for p in d["plan"] if p["state"] != "invalid" or p.get("result") not in (None, "skipped")]
+assert not bad, bad
+' "$WORK/bad.json"
+check "bad arguments: nothing changed" same_tree
+
+# A manifest that names another host is unusable (the probe says so): the
+# rule does not register it, only the healthy per-user one.
+printf '{"name": "org.other", "path": "/opt/cadoctor-test/host", "type": "stdio", "allowed_origins": []}\n' >"$R$M"
+repair --yes --json --only browser.native_host_other_browser >"$WORK/wrongname.json" 2>/dev/null
+check "a manifest naming another host: not registered" \
+	test ! -e "$R/etc/chromium/native-messaging-hosts/org.cadoctor.test.json"
+check "a manifest naming another host: only the other host registered" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+res = sorted((p["args"]["name"], p.get("result")) for p in d["plan"])
+assert res == [("org.cadoctor.usertest", "applied")], res
+' "$WORK/wrongname.json"
+WRUN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["run_id"])' "$WORK/wrongname.json" 2>/dev/null)
+check_rc "undo of that run" 0 "$CD" undo "$WRUN"
+cp "$WORK/org.cadoctor.test.json" "$R$M"
+check "restored after the wrong-name run" same_tree
+
 # ---- refusals: files cadoctor cannot merge into are left alone ----
 cp "$R/etc/firefox/policies/policies.json" "$WORK/ff.keep"
 printf '{"policies": {"DisableTelemetry": true,}\n' >"$R/etc/firefox/policies/policies.json"
