@@ -276,6 +276,31 @@ assert not bad, bad
 ' "$WORK/bad.json"
 check "bad arguments: nothing changed" same_tree
 
+# Manifests the browser would refuse are refused when captured: nothing written.
+mkdir -p "$R/opt/vendor"
+printf '{"name": "org.other", "path": "/opt/cadoctor-test/host", "type": "stdio", "allowed_origins": []}\n' >"$R/opt/vendor/a.json"
+printf '{"name": "org.cadoctor.test", "path": "host", "type": "stdio", "allowed_origins": []}\n' >"$R/opt/vendor/b.json"
+printf '{"name": "org.cadoctor.test", "path": "/opt/cadoctor-test/host", "type": "stdio"}\n' >"$R/opt/vendor/c.json"
+printf 'not json\n' >"$R/opt/vendor/d.json"
+tree_state >"$WORK/manifests.txt"
+sed -i '/^Repair:/,$d' "$BADR/test/bad.rules"
+cp "$BADR/test/bad.rules" "$WORK/bad.head"
+# One run each: a failed step skips the rule's other actions.
+for f in a:"names another host" b:"not absolute" c:"no allowed_origins" d:"not a JSON object"; do
+	{ cat "$WORK/bad.head"; printf 'Repair:\n native_host_register browser=chromium name=org.cadoctor.test manifest_path=/opt/vendor/%s.json\n' "${f%%:*}"; } \
+		>"$BADR/test/bad.rules"
+	"$CD" repair --offline --rules "$BADR" --root "$R" --probes linux.host --only test.bad_arguments --yes --json \
+		>"$WORK/badman.json" 2>/dev/null
+	check "unusable manifest ${f%%:*}.json: failed at capture (${f#*:})" python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))["plan"]
+assert [(x["state"], x.get("result")) for x in p] == [("ready", "failed")], p
+assert sys.argv[2] in (p[0].get("error") or ""), p
+' "$WORK/badman.json" "${f#*:}"
+done
+check "unusable manifests: nothing written" bash -c "diff <(cd '$R' && { find . -path './home/bidder/.config/chromium/*' -prune -o -printf '%p %y %m %U:%G %l\n' | sort && find . -path './home/bidder/.config/chromium/*' -prune -o -type f -exec sha256sum {} + | sort; }) '$WORK/manifests.txt' >/dev/null"
+rm -r "$R/opt/vendor"
+
 # A manifest that names another host is unusable (the probe says so): the
 # rule does not register it, only the healthy per-user one.
 printf '{"name": "org.other", "path": "/opt/cadoctor-test/host", "type": "stdio", "allowed_origins": []}\n' >"$R$M"
