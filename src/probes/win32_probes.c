@@ -6,6 +6,7 @@ extern const struct cd_probe cd_probe_win32_host;
 extern const struct cd_probe cd_probe_win32_certstore;
 extern const struct cd_probe cd_probe_win32_browsers;
 extern const struct cd_probe cd_probe_win32_browser_profiles;
+extern const struct cd_probe cd_probe_win32_browser_policies;
 extern const struct cd_probe cd_probe_win32_csp;
 extern const struct cd_probe cd_probe_win32_minidrivers;
 extern const struct cd_probe cd_probe_win32_programs;
@@ -23,6 +24,7 @@ static const struct cd_probe *const probes[] = {
 	&cd_probe_win32_certstore,
 	&cd_probe_win32_browsers,
 	&cd_probe_win32_browser_profiles,
+	&cd_probe_win32_browser_policies,
 	&cd_probe_win32_csp,
 	&cd_probe_win32_minidrivers,
 	&cd_probe_win32_programs,

@@ -4,11 +4,13 @@
 # with installation_mode and install_url (the form Firefox's
 # WindowsGPOParser reads as ExtensionSettings.<id>), next to an
 # administrator's own Firefox policies and another extension's entry.
-# A test rule plans it (no shipped rule does: the catalog's extensions are
-# not verified), and the Windows probes do not read policy keys, so the
-# checks are on the registry export itself:
+# A test rule plans it while windows.browser_policies (which reads the
+# policy keys as Firefox does) does not show the entry (no shipped rule
+# plans it: the catalog's extensions are not verified). Checked:
 #   - a dry run leaves the whole export byte-identical;
-#   - repair --yes writes exactly the entry, keeps the administrator's;
+#   - the probe reads the administrator's policies as Firefox would;
+#   - repair --yes writes exactly the entry, keeps the administrator's, and
+#     the re-scan clears the finding;
 #   - applying again is a no-op;
 #   - undo brings the export back byte-identical;
 #   - ExtensionSettings set as one JSON value (REG_MULTI_SZ) is not touched:
@@ -39,6 +41,9 @@ Area: browsers
 OS: windows
 Query:
  SELECT 'cadoctor-test@cadoctor.example' AS ext_id FROM host
+ WHERE NOT EXISTS (SELECT 1 FROM browser_policies WHERE browser = 'firefox' AND scope = 'machine'
+                   AND policy = 'ExtensionSettings'
+                   AND instr(value, '"cadoctor-test@cadoctor.example":{"install_url":"https://ext.cadoctor.test/cadoctor-test.xpi","installation_mode":"force_installed"}') > 0)
 Title-zh: 测试:火狐扩展策略
 Title-en: test: Firefox extension policy
 Message-zh: {ext_id}
@@ -90,6 +95,15 @@ PY
 repair() { "$WINE" "$CD" repair --offline --rules "$(winepath -w "$RULES")" --only test.firefox_policy_windows "$@"; }
 KEY='HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Mozilla\Firefox\ExtensionSettings\cadoctor-test@cadoctor.example'
 
+"$WINE" "$CD" collect --offline --no-redact -o "$(winepath -w "$WORK/facts0.txt")" >/dev/null 2>&1
+check "the probe reads the administrator's Firefox policies" "$PY" - "$WORK/facts0.txt" <<'PY'
+import sys
+stanzas = [dict(l.split(": ", 1) for l in s.strip().split("\n") if ": " in l)
+           for s in open(sys.argv[1], encoding="utf-8").read().split("\n\n")]
+rows = {r["policy"]: r for r in stanzas if r.get("Table") == "browser_policies" and r.get("browser") == "firefox"}
+assert rows["DisableTelemetry"]["value"] == "1" and rows["DisableTelemetry"]["scope"] == "machine", rows
+assert rows["ExtensionSettings"]["value"] == '{"other@example.org":{"installation_mode":"blocked"}}', rows
+PY
 check "export before" export_reg "$WORK/before.reg"
 repair >"$WORK/dry.out" 2>&1
 check "dry run plans the policy" grep -q "install or allow extension cadoctor-test@cadoctor.example in firefox" "$WORK/dry.out"
@@ -102,6 +116,11 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert [(p["kind"], p.get("result")) for p in d["plan"]] == [("browser_extension_policy", "applied")], d["plan"]
 ' "$WORK/apply.json"
+check "the re-scan clears the finding" "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert "test.firefox_policy_windows" in d["cleared"], d.get("cleared")
+' "$WORK/apply.json"
 export_reg "$WORK/applied.reg"
 check "the entry: installation_mode and install_url" test \
 	"$(key_values "$WORK/applied.reg" "$KEY")" = '"install_url"="https://ext.cadoctor.test/cadoctor-test.xpi"|"installation_mode"="force_installed"'
@@ -111,10 +130,10 @@ check "the administrator's policy kept" test \
 	"$(key_values "$WORK/applied.reg" 'HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Mozilla\Firefox')" = '"DisableTelemetry"=dword:00000001'
 
 repair --yes --json >"$WORK/again.json" 2>/dev/null
-check "applying again is a no-op" "$PY" -c '
+check "applying again: nothing to do" "$PY" -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert [p.get("result") for p in d["plan"]] == ["noop"], d["plan"]
+assert not d["plan"], d["plan"]
 ' "$WORK/again.json"
 export_reg "$WORK/again.reg"
 check "applying again changed nothing" cmp -s "$WORK/applied.reg" "$WORK/again.reg"
