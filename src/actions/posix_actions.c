@@ -17,18 +17,24 @@
 
 extern const struct cd_action_ops cd_act_posix_service_start;
 extern const struct cd_action_ops cd_act_posix_service_stop;
+extern const struct cd_action_ops cd_act_posix_service_set_start;
 extern const struct cd_action_ops cd_act_posix_file_quarantine;
 extern const struct cd_action_ops cd_act_posix_p11kit_module_register;
 extern const struct cd_action_ops cd_act_posix_nss_module_register;
 extern const struct cd_action_ops cd_act_posix_clock_sync;
 extern const struct cd_action_ops cd_act_posix_open_url;
+extern const struct cd_action_ops cd_act_posix_browser_extension_policy;
+extern const struct cd_action_ops cd_act_posix_native_host_register;
 
 static const struct cd_action_ops *const actions[] = {
 	&cd_act_posix_service_start,
 	&cd_act_posix_service_stop,
+	&cd_act_posix_service_set_start,
 	&cd_act_posix_file_quarantine,
 	&cd_act_posix_p11kit_module_register,
 	&cd_act_posix_nss_module_register,
+	&cd_act_posix_browser_extension_policy,
+	&cd_act_posix_native_host_register,
 	&cd_act_posix_clock_sync,
 	&cd_act_posix_open_url,
 	NULL,

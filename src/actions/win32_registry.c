@@ -1,7 +1,8 @@
 /* Registry actions on Windows: registry_set, registry_delete_value,
  * registry_delete_key, and the two that are registry writes underneath:
  * browser_extension_policy (Chrome/Edge ExtensionInstallAllowlist or
- * ExtensionInstallForcelist policies) and native_host_register (the
+ * ExtensionInstallForcelist policies; Firefox ExtensionSettings\<id>) and
+ * native_host_register (the
  * NativeMessagingHosts key naming a host's manifest).
  * Captured: the value's type and bytes, or the whole key subtree, and the
  * outermost key that did not exist yet; undo writes back exactly that and
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/actions.h"
 #include "../core/util.h"
 #include "../platform/platform.h"
 #include "../platform/win32_util.h"
@@ -472,10 +474,13 @@ const struct cd_action_ops cd_act_win32_registry_delete_key = {
 /* ---- browser_extension_policy ---- */
 
 struct policy {
-	char *key;  /* SOFTWARE\Policies\...\ExtensionInstall... */
-	char *data; /* what one numbered value holds */
-	const char *id;
+	char *key;  /* SOFTWARE\Policies\...\ExtensionInstall... or Firefox's ExtensionSettings\<id> */
+	char *data; /* what one numbered value holds (Chrome/Edge) */
+	const char *id, *url;
+	int firefox, force;
 };
+
+#define FIREFOX_POLICIES "SOFTWARE\\Policies\\Mozilla\\Firefox"
 
 static void policy_release(struct policy *p)
 {
@@ -483,6 +488,10 @@ static void policy_release(struct policy *p)
 	free(p->data);
 }
 
+/* Firefox reads its Windows policies key as JSON-like data: a subkey is an
+ * object, its values members (WindowsGPOParser). ExtensionSettings\<id>
+ * with installation_mode (and install_url) is one extension's entry,
+ * beside the administrator's other entries. */
 static cd_err policy_of(const struct cd_action *a, struct policy *p, struct cd_diag *d)
 {
 	const char *b = cd_action_arg(a, "browser"), *id = cd_action_arg(a, "ext_id"),
@@ -492,6 +501,23 @@ static cd_err policy_of(const struct cd_action *a, struct policy *p, struct cd_d
 	memset(p, 0, sizeof(*p));
 	if (mode && *mode && strcmp(mode, "force") && strcmp(mode, "allow"))
 		return cd_diag_set(d, CD_ERR_INVALID, NULL, 0, "mode is allow or force");
+	if (url && !*url)
+		url = NULL;
+	if (b && !strcmp(b, "firefox")) {
+		if (!cd_action_firefox_addon_id(id))
+			return cd_diag_set(d, CD_ERR_INVALID, NULL, 0, "not a Firefox add-on id: %s", id ? id : "");
+		if (force && !url)
+			return cd_diag_set(d, CD_ERR_INVALID, NULL, 0,
+					   "forcing a Firefox add-on needs its install address (update_url)");
+		if (url && (strncmp(url, "https://", 8) || strpbrk(url, " \t\r\n;\"\\")))
+			return cd_diag_set(d, CD_ERR_INVALID, NULL, 0, "update_url must be an https address");
+		p->firefox = 1;
+		p->force = force;
+		p->id = id;
+		p->url = url;
+		p->key = cd_aprintf(FIREFOX_POLICIES "\\ExtensionSettings\\%s", id);
+		return p->key ? CD_OK : CD_ERR_NOMEM;
+	}
 	if (!id || strlen(id) != 32)
 		return cd_diag_set(d, CD_ERR_INVALID, NULL, 0, "not an extension id: %s", id ? id : "");
 	for (i = 0; i < 32; i++)
@@ -499,21 +525,63 @@ static cd_err policy_of(const struct cd_action *a, struct policy *p, struct cd_d
 			return cd_diag_set(d, CD_ERR_INVALID, NULL, 0, "not an extension id: %s", id);
 	if (b && !strcmp(b, "chrome")) {
 		base = "SOFTWARE\\Policies\\Google\\Chrome";
-		if (!url || !*url)
+		if (!url)
 			url = "https://clients2.google.com/service/update2/crx";
 	} else if (b && !strcmp(b, "edge")) {
 		base = "SOFTWARE\\Policies\\Microsoft\\Edge";
-		if (!url || !*url)
+		if (!url)
 			url = "https://edge.microsoft.com/extensionwebstorebase/v1/crx";
 	} else {
-		return cd_diag_set(d, CD_ERR_UNSUPPORTED, NULL, 0, "extension policies are written for chrome and edge");
+		return cd_diag_set(d, CD_ERR_UNSUPPORTED, NULL, 0, "extension policies are written for chrome, edge and firefox");
 	}
 	if (strncmp(url, "https://", 8) || strpbrk(url, " \t\r\n;\""))
 		return cd_diag_set(d, CD_ERR_INVALID, NULL, 0, "update_url must be an https address");
 	p->id = id;
+	p->url = url;
+	p->force = force;
 	p->key = cd_aprintf("%s\\%s", base, force ? "ExtensionInstallForcelist" : "ExtensionInstallAllowlist");
 	p->data = force ? cd_aprintf("%s;%s", id, url) : cd_strdup(id);
 	return p->key && p->data ? CD_OK : CD_ERR_NOMEM;
+}
+
+/* A string value of HKLM\key, or NULL. */
+static char *hklm_str(const char *key, const char *name)
+{
+	HKEY h;
+	char *s = NULL;
+	if (cd_wa_open(HKEY_LOCAL_MACHINE, key, cd_wa_view(NULL), KEY_READ, &h) != CD_OK)
+		return NULL;
+	if (cd_reg_get_str(h, name, 0, &s) != CD_OK)
+		s = NULL;
+	RegCloseKey(h);
+	return s;
+}
+
+/* 1 when Firefox's entry for the extension already says what we would. */
+static int firefox_listed(const struct policy *p)
+{
+	char *mode = hklm_str(p->key, "installation_mode"), *url = hklm_str(p->key, "install_url");
+	int r = 0;
+	if (mode && p->force)
+		r = !strcmp(mode, "force_installed") && url && !strcmp(url, p->url);
+	else if (mode)
+		r = !strcmp(mode, "allowed") || !strcmp(mode, "force_installed") || !strcmp(mode, "normal_installed");
+	free(mode);
+	free(url);
+	return r;
+}
+
+/* 1 when the administrator set ExtensionSettings as one JSON value: Firefox
+ * would let our subkey replace it whole, so it is not touched. */
+static int firefox_json_value(void)
+{
+	HKEY h;
+	int r = 0;
+	if (cd_wa_open(HKEY_LOCAL_MACHINE, FIREFOX_POLICIES, cd_wa_view(NULL), KEY_READ, &h) == CD_OK) {
+		r = RegQueryValueExW(h, L"ExtensionSettings", NULL, NULL, NULL, NULL) == ERROR_SUCCESS;
+		RegCloseKey(h);
+	}
+	return r;
 }
 
 static cd_err pol_check(const struct cd_action *a, const struct cd_action_env *env, struct cd_diag *d)
@@ -559,8 +627,12 @@ static int pol_noop(const struct cd_action *a, const struct cd_action_env *env)
 	struct policy p;
 	int listed = 0;
 	(void)env;
-	if (policy_of(a, &p, NULL) == CD_OK)
-		find_slot(&p, cd_wa_view(NULL), &listed);
+	if (policy_of(a, &p, NULL) == CD_OK) {
+		if (p.firefox)
+			listed = firefox_listed(&p);
+		else
+			find_slot(&p, cd_wa_view(NULL), &listed);
+	}
 	policy_release(&p);
 	return listed;
 }
@@ -571,6 +643,10 @@ static cd_err pol_capture(const struct cd_action *a, const struct cd_action_env 
 	struct policy p;
 	cd_err e = policy_of(a, &p, d);
 	(void)env;
+	if (!e && p.firefox && firefox_json_value())
+		e = cd_diag_set(d, CD_ERR_UNSUPPORTED, FIREFOX_POLICIES, 0,
+				"ExtensionSettings is set there as one JSON value, which a subkey would replace: add %s to it",
+				p.id);
 	if (!e && (e = cd_wa_state_capture(HKEY_LOCAL_MACHINE, p.key, cd_wa_view(NULL), before)))
 		cd_diag_set(d, e, p.key, 0, "cannot record: %s", cd_err_message(e));
 	policy_release(&p);
@@ -588,6 +664,24 @@ static cd_err pol_apply(const struct cd_action *a, const struct cd_action_env *e
 	(void)env;
 	(void)before;
 	if (e) {
+		policy_release(&p);
+		return e;
+	}
+	if (p.firefox) {
+		const char *mode = p.force ? "force_installed" : "allowed";
+		w = cd_w_from_utf8(mode);
+		e = w ? write_value(HKEY_LOCAL_MACHINE, p.key, cd_wa_view(NULL), "installation_mode", REG_SZ, (BYTE *)w,
+				    (DWORD)((wcslen(w) + 1) * sizeof(wchar_t)), d)
+		      : CD_ERR_NOMEM;
+		free(w);
+		w = NULL;
+		if (!e && p.url) {
+			w = cd_w_from_utf8(p.url);
+			e = w ? write_value(HKEY_LOCAL_MACHINE, p.key, cd_wa_view(NULL), "install_url", REG_SZ, (BYTE *)w,
+					    (DWORD)((wcslen(w) + 1) * sizeof(wchar_t)), d)
+			      : CD_ERR_NOMEM;
+		}
+		free(w);
 		policy_release(&p);
 		return e;
 	}

@@ -15,7 +15,7 @@ static const struct cd_action_kind kinds[] = {
 	{"run_vendor_installer", "path", "args", 1, "windows", S_ACT_RUN_VENDOR_INSTALLER},
 	{"browser_extension_policy", "browser,ext_id", "update_url,mode", 1, "any",
 	 S_ACT_BROWSER_EXTENSION_POLICY},
-	{"native_host_register", "browser,name,manifest_path", "scope,view", 0, "any",
+	{"native_host_register", "browser,name,manifest_path", "scope,view,user", 0, "any",
 	 S_ACT_NATIVE_HOST_REGISTER},
 	{"nss_module_register", "db,name,path", "", 0, "any", S_ACT_NSS_MODULE_REGISTER},
 	{"p11kit_module_register", "name,path", "", 1, "linux", S_ACT_P11KIT_MODULE_REGISTER},
@@ -57,4 +57,16 @@ static int in_list(const char *list, const char *arg)
 int cd_action_kind_has_arg(const struct cd_action_kind *k, const char *arg)
 {
 	return in_list(k->required, arg) || in_list(k->optional, arg);
+}
+
+int cd_action_firefox_addon_id(const char *id)
+{
+	size_t n = id ? strlen(id) : 0, i;
+	if (!n || n > 128 || id[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= '0' && id[i] <= '9') ||
+		      strchr("@._{}+-", id[i])))
+			return 0;
+	return strchr(id, '@') != NULL || (id[0] == '{' && id[n - 1] == '}');
 }

@@ -23,5 +23,9 @@ const struct cd_action_kind *cd_action_kind_find(const char *name);
 const struct cd_action_kind *cd_action_kinds(size_t *count);
 /* 1 if arg is a required or optional argument of kind. */
 int cd_action_kind_has_arg(const struct cd_action_kind *k, const char *arg);
+/* 1 if id looks like a Firefox add-on id ("name@domain" or "{uuid}"; letters,
+ * digits and @._{}+- only, at most 128): what browser_extension_policy
+ * accepts for Firefox on every OS. */
+int cd_action_firefox_addon_id(const char *id);
 
 #endif

@@ -6,7 +6,8 @@ clicks would, and reads cadoctor's JSON result. Standard library only.
       Runs Chromium with --remote-debugging-pipe, opens chrome://extensions
       and calls the page's own API: ACTION is "disable" (the toggle: user
       action), "incognito" (developer mode on, then "Allow in Incognito"),
-      or "list". Prints the result.
+      or "list"; or opens chrome://policy and asks it for the loaded
+      policies ("policy", EXT_ID unused). Prints the result.
   browser_tool.py marionette PROFILE_DIR SCRIPT_FILE [ARG...]
       Runs Firefox (FIREFOX, default firefox-esr) headless on the profile with
       Marionette, and runs SCRIPT_FILE as privileged async script (arguments
@@ -81,12 +82,18 @@ def cdp(action, ext_id, argv):
                      ".then(() => chrome.developerPrivate.updateExtensionConfiguration("
                      "{extensionId: %s, incognitoAccess: true})).then(() => 'incognito allowed')",
         "list": "chrome.management.getAll().then(a => JSON.stringify(a.map(x => [x.id, x.name, x.enabled])))",
+        # chrome://policy's own call: the policies the browser loaded, by source.
+        "policy": "import('chrome://resources/js/cr.js').then(m => new Promise((ok, fail) => {"
+                  " m.addWebUiListener('policies-updated', (names, values) => ok(JSON.stringify(values)));"
+                  " chrome.send('listenPoliciesUpdates');"
+                  " setTimeout(() => fail('no policies-updated event'), 30000); }))",
     }
     if action not in scripts:
         die("unknown action " + action)
     expr = scripts[action].replace("%s", json.dumps(ext_id))
     pipe = Pipe(argv)
-    target = pipe.send("Target.createTarget", {"url": "chrome://extensions"})
+    page = "chrome://policy" if action == "policy" else "chrome://extensions"
+    target = pipe.send("Target.createTarget", {"url": page})
     session = pipe.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
     # The page's API objects exist once the document has loaded.
     for _ in range(100):
