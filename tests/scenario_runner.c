@@ -5,6 +5,8 @@
  *                   Rows: 2                      (optional: evidence row count)
  *                   Evidence: col=value, col=value   (optional: some row has these)
  *                   Repair: kind                 (optional: a planned action of this kind)
+ *                   Repair-zh: text / Repair-en: text  (optional: a planned action
+ *                                                described exactly so, as a dry run shows it)
  *                 and optionally a header stanza "Only: yes|no" (default yes:
  *                 no other finding may appear) and "Absent: id, id" (rules
  *                 that must not fire, for cases that are not exclusive).
@@ -143,6 +145,19 @@ static int run_case(const unsigned char *rules, size_t rlen, const char *dir)
 				found |= cd_streq(fd->actions[k].kind, cd_stanza_get(s, "Repair"));
 			if (!found)
 				fail(name, "finding %s: no planned repair of kind %s", id, cd_stanza_get(s, "Repair"));
+		}
+		if (cd_stanza_get(s, "Repair-zh") || cd_stanza_get(s, "Repair-en")) {
+			static const char *const field[2] = {"Repair-zh", "Repair-en"};
+			int l;
+			for (l = 0; l < 2; l++) {
+				const char *want = cd_stanza_get(s, field[l]);
+				size_t k;
+				int found = 0;
+				for (k = 0; want && k < fd->nactions; k++)
+					found |= cd_streq(fd->actions[k].describe[l == 0 ? CD_LANG_ZH : CD_LANG_EN], want);
+				if (want && !found)
+					fail(name, "finding %s: no planned repair described as \"%s\"", id, want);
+			}
 		}
 		if (!fd->title[0] || !fd->messages[1] || !fd->messages[1][0] || !*fd->messages[1][0])
 			fail(name, "finding %s has no rendered text%s", id, NULL);

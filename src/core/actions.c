@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "template.h"
+
 static const struct cd_action_kind kinds[] = {
 	{"registry_set", "key,value,type,data", "view", 1, "windows", S_ACT_REGISTRY_SET},
 	{"registry_delete_value", "key,value", "view", 1, "windows", S_ACT_REGISTRY_DELETE_VALUE},
@@ -69,4 +71,32 @@ int cd_action_firefox_addon_id(const char *id)
 		      strchr("@._{}+-", id[i])))
 			return 0;
 	return strchr(id, '@') != NULL || (id[0] == '{' && id[n - 1] == '}');
+}
+
+/* Argument values shown as words of the reader's language. */
+static const struct {
+	const char *arg, *value;
+	enum cd_str word;
+} arg_words[] = {
+	{"start_type", "auto", S_ACTARG_START_AUTO},
+	{"start_type", "manual", S_ACTARG_START_MANUAL},
+	{"start_type", "disabled", S_ACTARG_START_DISABLED},
+};
+
+#define MAX_DESCRIBE_ARGS 16
+
+char *cd_action_describe(const struct cd_action_kind *k, const char *const *keys, const char *const *values,
+			 size_t n, enum cd_lang lang)
+{
+	const char *shown[MAX_DESCRIBE_ARGS];
+	size_t i, w;
+	if (n > MAX_DESCRIBE_ARGS)
+		n = MAX_DESCRIBE_ARGS;
+	for (i = 0; i < n; i++) {
+		shown[i] = values[i];
+		for (w = 0; values[i] && w < sizeof(arg_words) / sizeof(arg_words[0]); w++)
+			if (!strcmp(keys[i], arg_words[w].arg) && !strcmp(values[i], arg_words[w].value))
+				shown[i] = cd_tr_lang(arg_words[w].word, lang);
+	}
+	return cd_template_fill_args(cd_tr_lang(k->describe, lang), keys, shown, n);
 }

@@ -28,4 +28,11 @@ int cd_action_kind_has_arg(const struct cd_action_kind *k, const char *arg);
  * accepts for Firefox on every OS. */
 int cd_action_firefox_addon_id(const char *id);
 
+/* The kind's description in lang with its arguments filled in (a new
+ * string, NULL without memory). Argument values that are words of a closed
+ * set (start_type: auto, manual, disabled) are shown in lang,
+ * not as the rule wrote them: a Chinese sentence gets Chinese words. */
+char *cd_action_describe(const struct cd_action_kind *k, const char *const *keys, const char *const *values,
+			 size_t n, enum cd_lang lang);
+
 #endif

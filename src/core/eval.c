@@ -127,10 +127,13 @@ static void rule_error(struct cd_results *out, const char *file, int line, cd_er
 }
 
 /* Fills an action's description template; its placeholders name arguments. */
-static char *describe_action(const char *t, const struct cd_action_plan *ap)
+static char *describe_action(const struct cd_action_kind *k, const char *kind, const struct cd_action_plan *ap,
+			     enum cd_lang lang)
 {
-	return cd_template_fill_args(t, (const char *const *)ap->keys, (const char *const *)ap->values,
-				     ap->nargs);
+	if (!k)
+		return cd_strdup(kind);
+	return cd_action_describe(k, (const char *const *)ap->keys, (const char *const *)ap->values, ap->nargs,
+				  lang);
 }
 
 /* Plans the rule's repair actions for every evidence row. */
@@ -206,8 +209,7 @@ static void plan_actions(sqlite3 *db, struct cd_finding *fd)
 				continue;
 			}
 			for (l = 0; l < CD_LANG_COUNT; l++)
-				ap->describe[l] = describe_action(
-					k ? cd_tr_lang(k->describe, (enum cd_lang)l) : kind, ap);
+				ap->describe[l] = describe_action(k, kind, ap, (enum cd_lang)l);
 			fd->nactions++;
 		}
 	}

@@ -64,7 +64,7 @@ static char *describe(const char *kind, const char *args_json, enum cd_lang lang
 			n++;
 		}
 	}
-	s = cd_template_fill_args(cd_tr_lang(k->describe, lang), keys, values, n);
+	s = cd_action_describe(k, keys, values, n, lang);
 	cJSON_Delete(args);
 	return s;
 }
