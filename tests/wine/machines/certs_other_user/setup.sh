@@ -13,42 +13,10 @@ here=$(pwd)
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 cd "$w"
-mkdir newcerts
-: >index.txt
-echo 2000 >serial
-cat >ca.cnf <<'CNF'
-[ ca ]
-default_ca = test_ca
-[ test_ca ]
-dir = .
-database = ./index.txt
-new_certs_dir = ./newcerts
-serial = ./serial
-certificate = ./ca.pem
-private_key = ./ca.key
-default_md = sha256
-policy = policy_any
-unique_subject = no
-copy_extensions = none
-x509_extensions = user_ext
-[ policy_any ]
-commonName = supplied
-organizationName = optional
-countryName = optional
-[ user_ext ]
-basicConstraints = CA:FALSE
-keyUsage = digitalSignature, keyEncipherment
-CNF
-openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 \
-  -subj "/C=CN/O=Test CA Org/CN=cadoctor Test CA" 2>/dev/null
-issue() { # name subject startdate enddate
-  openssl req -new -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -utf8 -subj "$2" 2>/dev/null
-  openssl ca -batch -config ca.cnf -utf8 -notext -in "$1.csr" -out "$1.pem" \
-    -startdate "$3" -enddate "$4" 2>/dev/null
-  openssl x509 -in "$1.pem" -outform DER -out "$1.der"
-}
-issue valid "/C=CN/O=沈阳测试工程有限公司/CN=李四" 20240101000000Z 20991231000000Z
-issue expired "/C=CN/O=Expired Other Org/CN=lisi-expired" 20200101000000Z 20210101000000Z
+. "$here/../../testca.bash"
+testca_init 2000 "/C=CN/O=Test CA Org/CN=cadoctor Test CA" "digitalSignature, keyEncipherment"
+testca_issue valid "/C=CN/O=沈阳测试工程有限公司/CN=李四" 20240101000000Z 20991231000000Z
+testca_issue expired "/C=CN/O=Expired Other Org/CN=lisi-expired" 20200101000000Z 20210101000000Z
 sha1() { openssl x509 -inform DER -in "$1" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g'; }
 
 x86_64-w64-mingw32-gcc -O2 -o certimport.exe "$here/../../certimport.c" -lcrypt32

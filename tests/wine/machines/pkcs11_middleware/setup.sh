@@ -18,42 +18,10 @@ src=$here/../../../..
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 cd "$w"
-mkdir newcerts
-: >index.txt
-echo 1000 >serial
-cat >ca.cnf <<'CNF'
-[ ca ]
-default_ca = test_ca
-[ test_ca ]
-dir = .
-database = ./index.txt
-new_certs_dir = ./newcerts
-serial = ./serial
-certificate = ./ca.pem
-private_key = ./ca.key
-default_md = sha256
-policy = policy_any
-unique_subject = no
-copy_extensions = none
-x509_extensions = user_ext
-[ policy_any ]
-commonName = supplied
-organizationName = optional
-countryName = optional
-[ user_ext ]
-basicConstraints = CA:FALSE
-keyUsage = digitalSignature, nonRepudiation
-CNF
-openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 -utf8 \
-  -subj "/C=CN/O=北京数字认证股份有限公司/CN=BJCA 测试 RSA CA" 2>/dev/null
-issue() { # name subject startdate enddate
-  openssl req -new -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -utf8 -subj "$2" 2>/dev/null
-  openssl ca -batch -config ca.cnf -utf8 -notext -preserveDN -in "$1.csr" -out "$1.pem" \
-    -startdate "$3" -enddate "$4" 2>/dev/null
-  openssl x509 -in "$1.pem" -outform DER -out "$1.der"
-}
-issue valid "/C=CN/O=辽宁测试建设工程有限公司/CN=张三" 20240101000000Z 20991231000000Z
-issue expired "/C=CN/O=沈阳某某招标代理有限公司/CN=李四" 20200101000000Z 20210101000000Z
+. "$here/../../testca.bash"
+testca_init 1000 "/C=CN/O=北京数字认证股份有限公司/CN=BJCA 测试 RSA CA" "digitalSignature, nonRepudiation" preserve
+testca_issue valid "/C=CN/O=辽宁测试建设工程有限公司/CN=张三" 20240101000000Z 20991231000000Z
+testca_issue expired "/C=CN/O=沈阳某某招标代理有限公司/CN=李四" 20200101000000Z 20210101000000Z
 mkdir -p "$WINEPREFIX/drive_c/certs"
 cp valid.der expired.der "$WINEPREFIX/drive_c/certs/"
 
