@@ -21,7 +21,7 @@
 #     journal's before-state records its sha256, which the quarantined copy
 #     has; with Fault: N, the run stopped after N actions has moved them too
 #     (N counts the quarantine in); after every undo each is back with the
-#     same name and bytes; and a
+#     same name, bytes and attributes (attrib); and a
 #     further run whose quarantined copy is changed before undo must make
 #     undo refuse to restore it (exit 1, "changed"), leaving the place empty.
 # A machine's catalog/ rows and test-only rules/*.rules are added to a copy
@@ -141,7 +141,7 @@ for m in "${machines[@]}"; do
   pfx=$WORK/$m
   out=${CADOCTOR_ARTIFACTS:-$WORK}/wine-repair-$m
   mkdir -p "$out"
-  rm -f "$out"/*
+  rm -rf "$out"/*
   cp -a "$WORK/base" "$pfx"
   export WINEPREFIX=$pfx
   errs=()
@@ -164,11 +164,13 @@ for m in "${machines[@]}"; do
   journal=$(winepath -u 'C:\ProgramData')/cadoctor/journal.db
   # check_files WHEN present|absent: each File: there with its first bytes,
   # or gone.
-  declare -A fhash=()
+  declare -A fhash=() fattr=()
+  attrs() { LANG=C.UTF-8 "$WINE" attrib "$1" 2>/dev/null | sed 's/ *[A-Za-z]:\\.*//'; }
   while IFS= read -r f; do
     [ -n "$f" ] || continue
     u=$(winepath -u "$f")
-    [ -f "$u" ] && fhash[$f]=$(sha256sum <"$u" | cut -d' ' -f1) || fail "File: $f is not there before the repair"
+    [ -f "$u" ] && fhash[$f]=$(sha256sum <"$u" | cut -d' ' -f1) && fattr[$f]=$(attrs "$f") ||
+      fail "File: $f is not there before the repair"
   done <<<"$files"
   check_files() {
     local f u
@@ -181,6 +183,8 @@ for m in "${machines[@]}"; do
         fail "$1: $f is not there"
       elif [ "$(sha256sum <"$u" | cut -d' ' -f1)" != "${fhash[$f]:-}" ]; then
         fail "$1: $f has other bytes"
+      elif [ "$(attrs "$f")" != "${fattr[$f]:-}" ]; then
+        fail "$1: $f has other attributes ($(attrs "$f"), not ${fattr[$f]:-})"
       fi
     done <<<"$files"
   }
