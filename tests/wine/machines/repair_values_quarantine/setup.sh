@@ -14,7 +14,7 @@ wineserver -w
 dir="$WINEPREFIX/drive_c/Program Files/测试厂商/旧版组件"
 mkdir -p "$dir"
 { printf 'MZ\x90\x00\x03\x00\x00\x00\xff\xfe'; seq 1 20000; printf '\x00\x00\xff'; } >"$dir/旧组件.dll"
-# (one flag per call: Wine's attrib applies only the first of several)
+# (one flag per call: Wine's attrib applies only one of several)
 LANG=C.UTF-8 "${WINE:-wine}" attrib +r 'C:\Program Files\测试厂商\旧版组件\旧组件.dll'
 LANG=C.UTF-8 "${WINE:-wine}" attrib +h 'C:\Program Files\测试厂商\旧版组件\旧组件.dll'
 LANG=C.UTF-8 "${WINE:-wine}" attrib 'C:\Program Files\测试厂商\旧版组件\旧组件.dll' | grep -q '^A *HR '
