@@ -267,7 +267,10 @@ for m in "${machines[@]}"; do
     while IFS= read -r f; do
       [ -n "$f" ] || continue
       q=$(quarantined "$journal" "$f" "${fhash[$f]}" 2>>"$out/files.err") || { fail "tamper: $(tail -1 "$out/files.err")"; continue; }
-      printf 'changed after quarantine' >>"$(winepath -u "$q")"
+      qu=$(winepath -u "$q")
+      # (a read-only file has no write bits under Wine: as a user, not root,
+      # the append needs one)
+      chmod u+w "$qu" && printf 'changed after quarantine' >>"$qu" || fail "tamper: cannot change $q"
     done <<<"$files"
     "$WINE" "$EXE" undo --last >"$out/tamper-undo.txt" 2>&1
     rc=$?
