@@ -121,8 +121,17 @@ static cd_err q_undo(const struct cd_action *a, const struct cd_action_env *env,
 		return orig ? CD_OK : cd_diag_set(d, CD_ERR_NOT_FOUND, q, 0, "the quarantined copy is gone");
 	if (orig)
 		return cd_diag_set(d, CD_ERR_INVALID, path, 0, "a file is at the original place again; the quarantined one stays at %s", q);
-	if ((e = cd_wa_sha256_file(q, now)) || strcmp(now, hash))
-		return cd_diag_set(d, e ? e : CD_ERR_INVALID, q, 0, "the quarantined copy was changed");
+	/* Other bytes under the file's name would be worse than no file: a copy
+	 * that cannot be read or no longer has the recorded hash stays where it
+	 * is, and the message says where. */
+	if ((e = cd_wa_sha256_file(q, now)))
+		return cd_diag_set(d, e, q, 0, "cannot read the quarantined copy (%s): not put back; it stays at %s",
+				   cd_err_message(e), q);
+	if (strcmp(now, hash))
+		return cd_diag_set(d, CD_ERR_INVALID, q, 0,
+				   "the quarantined copy was changed after quarantine (its SHA-256 is not the one "
+				   "recorded): not put back; it stays at %s",
+				   q);
 	return move(q, path, d);
 }
 

@@ -16,12 +16,23 @@
 #     after undo leaves out exactly those keys and the keys below them; they
 #     must differ from before (the action did change them), everything else
 #     must be byte-identical.
+#   - with "File: C:\PATH" lines (files a file_quarantine moves): the dry run
+#     leaves each file as it was; after repair --yes it is gone and the
+#     journal's before-state records its sha256, which the quarantined copy
+#     has; with Fault: N, the run stopped after N actions has moved them too
+#     (N counts the quarantine in); after every undo each is back with the
+#     same name, bytes and attributes (attrib); and a
+#     further run whose quarantined copy is changed before undo must make
+#     undo refuse to restore it (exit 1, "changed"), leaving the place empty.
+# A machine's catalog/ rows and test-only rules/*.rules are added to a copy
+# of rules/ that its scans and repairs use (machine_rules.sh).
 # Prints "wine_repair: N passed, N failed" (machines).
 set -uo pipefail
 EXE=$(readlink -f "${1:?usage: repair_machines.sh CADOCTOR_EXE SOURCE_DIR [MACHINE...]}")
 SRC=$(readlink -f "${2:?}")
 shift 2
 HERE=$SRC/tests/wine
+. "$HERE/machine_rules.sh"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 WINE=${WINE:-wine}
@@ -103,6 +114,26 @@ sys.exit(a != b or bool(same))
 PY
 }
 
+# quarantined JOURNAL_DB WINDOWS_PATH SHA256: the last run's file_quarantine
+# step for that path recorded that hash; prints the quarantined copy's
+# Windows path.
+quarantined() {
+  "$PY" - "$@" <<'PY'
+import json, sqlite3, sys
+db, path, sha = sys.argv[1:4]
+c = sqlite3.connect(db)
+run = c.execute("SELECT max(id) FROM runs").fetchone()[0]
+rows = [json.loads(b) for (b,) in c.execute(
+    "SELECT before FROM steps WHERE run = ? AND kind = 'file_quarantine' AND before IS NOT NULL", (run,))]
+hit = [b for b in rows if b.get("path", "").lower() == path.lower()]
+if not hit:
+    sys.exit("no file_quarantine step of run %s recorded %s" % (run, path))
+if hit[0].get("sha256") != sha:
+    sys.exit("recorded sha256 %s, the file had %s" % (hit[0].get("sha256"), sha))
+print(hit[0]["quarantine"])
+PY
+}
+
 passed=0
 failed=0
 for m in "${machines[@]}"; do
@@ -110,7 +141,7 @@ for m in "${machines[@]}"; do
   pfx=$WORK/$m
   out=${CADOCTOR_ARTIFACTS:-$WORK}/wine-repair-$m
   mkdir -p "$out"
-  rm -f "$out"/*
+  rm -rf "$out"/*
   cp -a "$WORK/base" "$pfx"
   export WINEPREFIX=$pfx
   errs=()
@@ -127,33 +158,72 @@ for m in "${machines[@]}"; do
   cleared=$(sed -n 's/^Cleared: *//p' "$dir/repair.txt" 2>/dev/null)
   fault=$(sed -n 's/^Fault: *//p' "$dir/repair.txt" 2>/dev/null)
   IRREV=$(sed -n 's/^Irreversible: *//p' "$dir/repair.txt" 2>/dev/null)
+  files=$(sed -n 's/^File: *//p' "$dir/repair.txt" 2>/dev/null)
+  machine_rules "$dir" "$SRC" "$out" || fail "cannot build the machine's rules"
+  rules=("${RULES_OPT[@]}")
+  journal=$(winepath -u 'C:\ProgramData')/cadoctor/journal.db
+  # check_files WHEN present|absent: each File: there with its first bytes,
+  # or gone.
+  declare -A fhash=() fattr=()
+  attrs() { LANG=C.UTF-8 "$WINE" attrib "$1" 2>/dev/null | sed 's/ *[A-Za-z]:\\.*//'; }
+  while IFS= read -r f; do
+    [ -n "$f" ] || continue
+    u=$(winepath -u "$f")
+    [ -f "$u" ] && fhash[$f]=$(sha256sum <"$u" | cut -d' ' -f1) && fattr[$f]=$(attrs "$f") ||
+      fail "File: $f is not there before the repair"
+  done <<<"$files"
+  check_files() {
+    local f u
+    while IFS= read -r f; do
+      [ -n "$f" ] || continue
+      u=$(winepath -u "$f")
+      if [ "$2" = absent ]; then
+        [ ! -e "$u" ] || fail "$1: $f is still there"
+      elif [ ! -f "$u" ]; then
+        fail "$1: $f is not there"
+      elif [ "$(sha256sum <"$u" | cut -d' ' -f1)" != "${fhash[$f]:-}" ]; then
+        fail "$1: $f has other bytes"
+      elif [ "$(attrs "$f")" != "${fattr[$f]:-}" ]; then
+        fail "$1: $f has other attributes ($(attrs "$f"), not ${fattr[$f]:-})"
+      fi
+    done <<<"$files"
+  }
 
   # A first scan: whatever Wine itself writes on first use is in place before
   # the reference export.
   wineserver -p
-  "$WINE" "$EXE" scan --offline >"$out/scan0.txt" 2>&1
+  "$WINE" "$EXE" scan --offline "${rules[@]}" >"$out/scan0.txt" 2>&1
   export_reg "$out/before.reg" || fail "regedit /E failed"
 
   # 1. Dry run: the plan, no change.
-  "$WINE" "$EXE" repair --offline >"$out/dry.txt" 2>"$out/dry.err"
+  "$WINE" "$EXE" repair --offline "${rules[@]}" >"$out/dry.txt" 2>"$out/dry.err"
   rc=$?
   [ "$rc" -lt 64 ] || fail "dry run exited $rc"
   for r in $cleared; do grep -q "for $r" "$out/dry.txt" || fail "dry run does not plan for $r"; done
   export_reg "$out/dry.reg" && cmp -s "$out/before.reg" "$out/dry.reg" || fail "dry run changed the registry (diff $out/before.reg $out/dry.reg)"
+  check_files "dry run" present
 
   # 2. Apply, re-scan.
-  "$WINE" "$EXE" repair --offline --yes >"$out/apply.txt" 2>"$out/apply.err"
+  "$WINE" "$EXE" repair --offline --yes "${rules[@]}" >"$out/apply.txt" 2>"$out/apply.err"
   rc=$?
   [ "$rc" -lt 64 ] || fail "repair --yes exited $rc"
   for r in $cleared; do
     grep -q "Cleared: $r" "$out/apply.txt" || fail "repair --yes did not clear $r"
   done
-  "$WINE" "$EXE" scan --offline --json >"$out/rescan.json" 2>/dev/null
+  "$WINE" "$EXE" scan --offline --json "${rules[@]}" >"$out/rescan.json" 2>/dev/null
   for r in $cleared; do
     "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(any(f["rule"] == sys.argv[2] for f in d["findings"]))' \
       "$out/rescan.json" "$r" || fail "re-scan still finds $r"
   done
   export_reg "$out/applied.reg"
+  check_files "repair --yes" absent
+  while IFS= read -r f; do
+    [ -n "$f" ] || continue
+    q=$(quarantined "$journal" "$f" "${fhash[$f]}" 2>>"$out/files.err") || { fail "repair --yes: $(tail -1 "$out/files.err")"; continue; }
+    qu=$(winepath -u "$q")
+    [ -f "$qu" ] && [ "$(sha256sum <"$qu" | cut -d' ' -f1)" = "${fhash[$f]}" ] ||
+      fail "repair --yes: the quarantined copy $q is not the file"
+  done <<<"$files"
   if [ -n "$cleared" ] && cmp -s "$out/before.reg" "$out/applied.reg"; then
     fail "repair --yes changed nothing in the registry"
   fi
@@ -170,13 +240,15 @@ for m in "${machines[@]}"; do
     fi
     export_reg "$out/undone.reg" && same_after_undo "$out/before.reg" "$out/undone.reg" ||
       fail "undo did not restore the registry (diff $out/before.reg $out/undone.reg)"
+    check_files "undo" present
   fi
 
   # 4. A run killed between two actions, then undone.
   if [ -n "$fault" ]; then
-    CADOCTOR_TEST_FAIL_AFTER=$fault "$WINE" "$EXE" repair --offline --yes >"$out/fault.txt" 2>&1
+    CADOCTOR_TEST_FAIL_AFTER=$fault "$WINE" "$EXE" repair --offline --yes "${rules[@]}" >"$out/fault.txt" 2>&1
     rc=$?
     [ "$rc" = 99 ] || fail "fault injection: exit $rc, expected 99"
+    check_files "the run stopped after $fault actions" absent
     "$WINE" "$EXE" undo --list >"$out/list.txt" 2>"$out/list.err"
     run=$(sed -n 's/^Repair run \([0-9]*\) was interrupted.*/\1/p' "$out/list.err" | head -1)
     [ -n "$run" ] || fail "the interrupted run was not reported"
@@ -185,6 +257,31 @@ for m in "${machines[@]}"; do
     fi
     export_reg "$out/fault-undone.reg" && same_after_undo "$out/before.reg" "$out/fault-undone.reg" ||
       fail "undo after the fault did not restore the registry"
+    check_files "undo after the fault" present
+  fi
+
+  # 5. A quarantined copy changed before undo: undo must refuse to put it
+  # back (never other bytes under the file's name) and say why.
+  if [ -n "$files" ]; then
+    "$WINE" "$EXE" repair --offline --yes "${rules[@]}" >"$out/tamper-apply.txt" 2>&1
+    while IFS= read -r f; do
+      [ -n "$f" ] || continue
+      q=$(quarantined "$journal" "$f" "${fhash[$f]}" 2>>"$out/files.err") || { fail "tamper: $(tail -1 "$out/files.err")"; continue; }
+      qu=$(winepath -u "$q")
+      # (a read-only file has no write bits under Wine: as a user, not root,
+      # the append needs one)
+      chmod u+w "$qu" && printf 'changed after quarantine' >>"$qu" || fail "tamper: cannot change $q"
+    done <<<"$files"
+    "$WINE" "$EXE" undo --last >"$out/tamper-undo.txt" 2>&1
+    rc=$?
+    [ "$rc" = 1 ] && grep -q "quarantined copy was changed" "$out/tamper-undo.txt" ||
+      fail "undo of a changed quarantined copy exited $rc without saying it was changed (see $out/tamper-undo.txt)"
+    check_files "undo of a changed quarantined copy" absent
+    while IFS= read -r f; do
+      [ -n "$f" ] || continue
+      q=$(quarantined "$journal" "$f" "${fhash[$f]}" 2>/dev/null) && [ -f "$(winepath -u "$q")" ] ||
+        fail "undo of a changed quarantined copy: the copy is no longer in the quarantine"
+    done <<<"$files"
   fi
 
   if [ ${#errs[@]} -eq 0 ]; then

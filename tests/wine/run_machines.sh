@@ -7,6 +7,7 @@ EXE=$(readlink -f "${1:?usage: run_machines.sh CADOCTOR_EXE SOURCE_DIR [MACHINE.
 SRC=$(readlink -f "${2:?}")
 shift 2
 HERE=$SRC/tests/wine
+. "$HERE/machine_rules.sh"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 WINE=${WINE:-wine}
@@ -57,17 +58,11 @@ for m in "${machines[@]}"; do
   fi
   [ "$ok" = 1 ] || echo "$m: set-up failed (see $out/setup.log)" >&2
   # A machine whose fixtures hold test extensions or modules (captured from
-  # real browsers) adds catalog rows for them: catalog/NAME.cat is appended to
-  # rules/catalog/NAME.cat of a copy of rules/ the scan uses.
-  rules=()
-  if [ -d "$dir/catalog" ]; then
-    rm -rf "$out/rules"
-    cp -r "$SRC/rules" "$out/rules"
-    for cat in "$dir"/catalog/*.cat; do
-      { echo; cat "$cat"; } >>"$out/rules/catalog/$(basename "$cat")"
-    done
-    rules=(--rules "$(winepath -w "$out/rules")")
-  fi
+  # real browsers) adds catalog rows for them, and a repair machine may bring
+  # test-only rules: both go into a copy of rules/ the scan uses
+  # (machine_rules.sh).
+  machine_rules "$dir" "$SRC" "$out" || { ok=0; echo "$m: cannot build its rules" >&2; }
+  rules=("${RULES_OPT[@]}")
   # options: more options for collect and scan, on one line (e.g. a short
   # --module-timeout-ms for a machine with a hanging module)
   opts=()
