@@ -3,6 +3,8 @@
 #   scripts/build-msi.sh x64|x86
 #     build/win-<arch>/cadoctor.msi                   (installer/cadoctor.wxs, wixl from msitools)
 #     build/win-<arch>/cadoctor-<version>-<arch>-portable.zip   (the two exes)
+#   The x64 ones also carry the x86 cadoctor.exe as cadoctor-x86.exe, the
+#   reader of 32-bit PKCS#11 DLLs, so win-x86 must be built first.
 # The exes come from build/win-<arch>/src (cmake --build --preset win-<arch>).
 # wixl builds a subset of WiX 3: the Environment (PATH) and non-advertised
 # Shortcut rows are added to the database here with msibuild (docs/deploy.md).
@@ -23,6 +25,15 @@ stage=$out/msi
 rm -rf "$stage"
 mkdir -p "$stage"
 cp installer/cadoctor.wxs "$bin/cadoctor.exe" "$bin/cadoctor-gui.exe" "$stage/"
+# The x64 package carries the x86 cadoctor as the reader of 32-bit PKCS#11
+# DLLs (src/probes/pe.h): build win-x86 first.
+extra=()
+if [ "$arch" = x64 ]; then
+  reader=build/win-x86/src/cadoctor.exe
+  [ -f "$reader" ] || { echo "build-msi: $reader is missing: the x64 package carries it (cmake --build --preset win-x86)" >&2; exit 66; }
+  cp "$reader" "$stage/cadoctor-x86.exe"
+  extra=("$stage/cadoctor-x86.exe")
+fi
 # wixl finds File sources relative to the current directory.
 (cd "$stage" && wixl -a "$arch" -D Arch="$arch" -D Version="$version" -o cadoctor.msi cadoctor.wxs)
 
@@ -53,7 +64,7 @@ q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('Cr
 mv "$stage/cadoctor.msi" "$out/cadoctor.msi"
 
 zip=$out/cadoctor-$version-$arch-portable.zip
-python3 - "$zip" "$bin/cadoctor.exe" "$bin/cadoctor-gui.exe" <<'PY'
+python3 - "$zip" "$bin/cadoctor.exe" "$bin/cadoctor-gui.exe" "${extra[@]}" <<'PY'
 import os, sys, zipfile
 with zipfile.ZipFile(sys.argv[1] + '.tmp', 'w', zipfile.ZIP_DEFLATED) as z:
     for p in sys.argv[2:]:

@@ -28,8 +28,10 @@ case "${1:-}" in
     scripts/build-win-deps.sh x86_64 build/win-deps
     scripts/build-win-deps.sh i686 build/win-deps
     build win-x64
-    scripts/build-msi.sh x64   # the MSI and the portable zip (wixl)
     build win-x86
+    # the MSIs and portable zips (wixl); the x64 ones carry the x86 exe as
+    # the reader of 32-bit PKCS#11 DLLs
+    scripts/build-msi.sh x64
     scripts/build-msi.sh x86
     build asan
     # The sanitizer build runs the whole suite; the release build runs it too,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../core/util.h"
 #include "../platform/platform.h"
 
 #define PE_READ_MAX ((size_t)64 << 10)
@@ -67,4 +68,27 @@ const char *cd_pe_machine_name(long machine, char *out, size_t outlen)
 		break;
 	}
 	return out;
+}
+
+char *cd_pe_sibling_reader(const char *self_exe, long machine)
+{
+	const char *name, *slash = NULL, *p;
+	switch (machine) {
+	case CD_PE_I386:
+		name = "cadoctor-x86.exe";
+		break;
+	case CD_PE_AMD64:
+		name = "cadoctor-x64.exe";
+		break;
+	default:
+		return NULL;
+	}
+	if (!self_exe)
+		return NULL;
+	for (p = self_exe; *p; p++)
+		if (*p == '\\' || *p == '/')
+			slash = p;
+	if (!slash)
+		return cd_strdup(name);
+	return cd_aprintf("%.*s%s", (int)(slash - self_exe + 1), self_exe, name);
 }

@@ -26,4 +26,12 @@ long cd_pe_file_machine(const char *path);
  * into out. Returns out. */
 const char *cd_pe_machine_name(long machine, char *out, size_t outlen);
 
+/* The reader for modules of another machine: the cadoctor built for that
+ * machine, installed next to this one under a fixed name (the x64 MSI ships
+ * the x86 build as cadoctor-x86.exe, so that the 32-bit middleware DLLs in
+ * SysWOW64 -- most USB-key vendors ship 32-bit PKCS#11 DLLs -- can be read
+ * from 64-bit Windows). Returns the path (a new string) for self_exe's
+ * folder, or NULL when there is no such build for machine. */
+char *cd_pe_sibling_reader(const char *self_exe, long machine);
+
 #endif

@@ -376,34 +376,54 @@ static void module_run_release(struct module_run *m)
 
 #define CRASH_NOTE "the scan went on without it"
 
-/* A DLL built for another machine (a 32-bit middleware DLL in SysWOW64 seen
- * by 64-bit cadoctor) cannot be loaded in any of our processes: LoadLibrary
- * would fail with ERROR_BAD_EXE_FORMAT. Says so instead of trying. Returns 1
- * when the module was recorded as not loaded. */
-static int other_machine(struct cd_probe_ctx *ctx, struct module_run *m, const char *load_path)
+/* The last component of a Windows or POSIX path. */
+static const char *file_part(const char *path)
+{
+	const char *p, *r = path;
+	for (p = path; *p; p++)
+		if (*p == '\\' || *p == '/')
+			r = p + 1;
+	return r;
+}
+
+/* Which program reads the module. A DLL built for another machine (a
+ * 32-bit middleware DLL in SysWOW64 seen by 64-bit cadoctor) cannot be
+ * loaded in any of our processes -- LoadLibrary would fail with
+ * ERROR_BAD_EXE_FORMAT -- so it goes to the cadoctor built for its machine
+ * when that is installed next to this one (pe.h: the x64 MSI ships
+ * cadoctor-x86.exe), and otherwise is recorded as not loaded, saying why.
+ * Returns the reader's path (a new string), or NULL when the module was
+ * recorded as not loaded. */
+static char *choose_reader(struct cd_probe_ctx *ctx, struct module_run *m, const char *self,
+			   const char *load_path)
 {
 	long mine = cd_self_pe_machine(), theirs;
 	char a[32], b[32];
-	char *why;
+	char *why, *sibling;
 	if (mine <= 0)
-		return 0;
+		return cd_strdup(self);
 	theirs = cd_pe_file_machine(load_path);
 	if (theirs < 0 || theirs == mine)
-		return 0; /* not a PE image or unreadable: the worker says why */
+		return cd_strdup(self); /* not a PE image or unreadable: the worker says why */
+	sibling = cd_pe_sibling_reader(self, theirs);
+	if (sibling && cd_pe_file_machine(sibling) == theirs)
+		return sibling;
 	why = cd_aprintf("the DLL is built for %s and this cadoctor for %s: a process loads only DLLs of"
-			 " its own kind; the module was not read (the middleware still works for"
-			 " programs of its own kind)",
-			 cd_pe_machine_name(theirs, a, sizeof(a)), cd_pe_machine_name(mine, b, sizeof(b)));
+			 " its own kind, and %s%s is not installed next to cadoctor; the module was not"
+			 " read (the middleware still works for programs of its own kind)",
+			 cd_pe_machine_name(theirs, a, sizeof(a)), cd_pe_machine_name(mine, b, sizeof(b)),
+			 sibling ? "its reader " : "a reader for it", sibling ? file_part(sibling) : "");
 	update_module(m, "not_loaded", why ? why : "built for another machine");
 	cd_probe_error(ctx, m->module, CD_ERR_UNSUPPORTED, "%s", why ? why : "built for another machine");
 	free(why);
-	return 1;
+	free(sibling);
+	return NULL;
 }
 
 static void read_module(struct cd_probe_ctx *ctx, const char *self, const char *module, int timeout_ms)
 {
 	struct module_run m;
-	char *load_path = cd_probe_path(ctx, module), *out = NULL, *line, *nl;
+	char *load_path = cd_probe_path(ctx, module), *out = NULL, *line, *nl, *reader;
 	char *status_err = NULL;
 	const char *status;
 	const char *argv[4];
@@ -418,18 +438,20 @@ static void read_module(struct cd_probe_ctx *ctx, const char *self, const char *
 	memset(&m, 0, sizeof(m));
 	m.ctx = ctx;
 	m.module = module;
-	if (other_machine(ctx, &m, load_path)) {
+	reader = choose_reader(ctx, &m, self, load_path);
+	if (!reader) {
 		free(load_path);
 		return;
 	}
-	argv[0] = self;
+	argv[0] = reader;
 	argv[1] = "__pkcs11-worker";
 	argv[2] = load_path;
 	argv[3] = NULL;
 	e = cd_spawn_capture(argv, timeout_ms, MAX_WORKER_OUTPUT, &out, &out_len, &exit_code);
 	if (e != CD_OK && e != CD_ERR_CRASH && e != CD_ERR_TIMEOUT && e != CD_ERR_LIMIT) {
-		cd_probe_error(ctx, module, e, "cannot start the module reader (%s): %s", self, cd_err_message(e));
+		cd_probe_error(ctx, module, e, "cannot start the module reader (%s): %s", reader, cd_err_message(e));
 		update_module(&m, "failed", "the module reader could not be started");
+		free(reader);
 		free(load_path);
 		return;
 	}
@@ -477,6 +499,7 @@ static void read_module(struct cd_probe_ctx *ctx, const char *self, const char *
 	update_module(&m, status, status_err);
 	free(status_err);
 	free(out);
+	free(reader);
 	free(load_path);
 	module_run_release(&m);
 }

@@ -83,5 +83,23 @@ int main(void)
 		remove(path);
 	}
 	CHECK(cd_pe_file_machine("/nonexistent/x.dll") == -2);
+
+	/* The reader for another machine's DLLs sits next to cadoctor. */
+	{
+		char *r = cd_pe_sibling_reader("C:\\Program Files\\cadoctor\\cadoctor.exe", CD_PE_I386);
+		CHECK_STR(r, "C:\\Program Files\\cadoctor\\cadoctor-x86.exe");
+		free(r);
+		r = cd_pe_sibling_reader("C:\\Program Files (x86)\\cadoctor\\cadoctor.exe", CD_PE_AMD64);
+		CHECK_STR(r, "C:\\Program Files (x86)\\cadoctor\\cadoctor-x64.exe");
+		free(r);
+		r = cd_pe_sibling_reader("/work/build/win-x64/src/cadoctor.exe", CD_PE_I386);
+		CHECK_STR(r, "/work/build/win-x64/src/cadoctor-x86.exe");
+		free(r);
+		r = cd_pe_sibling_reader("cadoctor.exe", CD_PE_I386);
+		CHECK_STR(r, "cadoctor-x86.exe");
+		free(r);
+		CHECK(cd_pe_sibling_reader("C:\\x\\cadoctor.exe", CD_PE_ARM64) == NULL);
+		CHECK(cd_pe_sibling_reader(NULL, CD_PE_I386) == NULL);
+	}
 	return check_summary("test_pe");
 }

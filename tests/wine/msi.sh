@@ -23,10 +23,10 @@ trap 'wineserver -k >/dev/null 2>&1; rm -rf "$WORK"' EXIT
 if [ ! -f "$MSI" ]; then bad "$MSI is not built (scripts/build-msi.sh x64)"; finish; exit; fi
 version=$(sed -n 's/^project(cadoctor VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
 
-check "the portable zip holds both exes" $PY -c "
+check "the portable zip holds both exes and the x86 reader" $PY -c "
 import sys, zipfile
 n = set(zipfile.ZipFile(sys.argv[1]).namelist())
-sys.exit(0 if {'cadoctor/cadoctor.exe', 'cadoctor/cadoctor-gui.exe'} <= n else 1)" "$OUT/cadoctor-$version-x64-portable.zip"
+sys.exit(0 if {'cadoctor/cadoctor.exe', 'cadoctor/cadoctor-gui.exe', 'cadoctor/cadoctor-x86.exe'} <= n else 1)" "$OUT/cadoctor-$version-x64-portable.zip"
 check "the x86 package is built too" test -f "$SRC/build/win-x86/cadoctor.msi"
 check "the MSI is per machine (ALLUSERS=1)" bash -c "msiinfo export '$MSI' Property | grep -qP '^ALLUSERS\t1'"
 
@@ -49,6 +49,11 @@ check_rc "msiexec /i /qn installs" 0 wine msiexec /i "$(winepath -w "$MSI")" /qn
 wineserver -w
 check "cadoctor.exe is in Program Files\\cadoctor" test -f "$PF/cadoctor.exe"
 check "cadoctor-gui.exe is in Program Files\\cadoctor" test -f "$PF/cadoctor-gui.exe"
+check "the x86 reader of 32-bit PKCS#11 DLLs is beside it, a 32-bit image" $PY -c "
+import struct, sys
+b = open(sys.argv[1], 'rb').read(4096)
+off = struct.unpack_from('<I', b, 0x3c)[0]
+sys.exit(0 if b[:2] == b'MZ' and b[off:off + 4] == b'PE\\0\\0' and struct.unpack_from('<H', b, off + 4)[0] == 0x14c else 1)" "$PF/cadoctor-x86.exe"
 # The shortcut is named as the window's title, in Chinese (GUI_TITLE).
 title_zh=$(awk '/^Id: /{id=$2} id=="GUI_TITLE" && $1=="zh-CN:" {sub(/^[^:]*: /, ""); print; exit}' "$SRC/resources/strings.txt")
 check "the MSI's shortcut row has the Chinese name" bash -c "msiinfo export '$MSI' Shortcut | grep -qF '|$title_zh'"
