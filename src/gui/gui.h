@@ -107,7 +107,11 @@ int gui_result_file_ok(const char *path); /* the elevated copy's result file */
 
 /* results.c */
 void gui_results_init(HWND list);
-void gui_results_show(HWND list, const struct cd_results *res);
+/* Fills the list with the findings; with a symptom chosen (sv not NULL) also
+ * its causes that were checked and ruled out, and those that could not be
+ * checked, in groups of their own after the findings (rows with no finding
+ * behind them: lParam -1). */
+void gui_results_show(HWND list, const struct cd_results *res, const struct cd_symptom_view *sv);
 void gui_details_show(HWND edit, const struct cd_results *res, int index);
 const char *gui_severity_text(int sev);
 

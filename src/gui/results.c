@@ -7,6 +7,7 @@
 
 #include "../core/buf.h"
 #include "../core/i18n.h"
+#include "../core/symptom.h"
 #include "../core/util.h"
 #include "gui.h"
 
@@ -31,6 +32,10 @@ static void add_column(HWND list, int i, const char *text, int width_du)
 }
 
 static int groups_on;
+
+/* Group ids: 1 + severity for findings, then the symptom's other causes. */
+#define GROUP_RULED_OUT 10
+#define GROUP_UNCHECKED 11
 
 static void add_group(HWND list, int id, const char *header)
 {
@@ -57,6 +62,8 @@ void gui_results_init(HWND list)
 		add_group(list, 1 + CD_SEV_ERROR, cd_tr(S_GUI_GROUP_ERROR));
 		add_group(list, 1 + CD_SEV_WARNING, cd_tr(S_GUI_GROUP_WARNING));
 		add_group(list, 1 + CD_SEV_INFO, cd_tr(S_GUI_GROUP_INFO));
+		add_group(list, GROUP_RULED_OUT, cd_tr(S_SYMPTOM_RULED_OUT));
+		add_group(list, GROUP_UNCHECKED, cd_tr(S_SYMPTOM_UNCHECKED));
 	}
 }
 
@@ -93,10 +100,21 @@ static int add_row(HWND list, int pos, int group, LPARAM data, const char *c0, c
 
 /* First line of a text (fixes can be several sentences: the list shows
  * the whole text as a tooltip and in the details). */
-void gui_results_show(HWND list, const struct cd_results *res)
+/* A symptom's causes that are not findings: one row each, after pos. */
+static int add_causes(HWND list, int pos, int group, const char *state, const struct cd_symptom_cause *c, size_t n)
 {
 	enum cd_lang l = cd_get_lang();
 	size_t i;
+	for (i = 0; i < n; i++)
+		add_row(list, pos++, group, (LPARAM)-1, state, c[i].title[l] ? c[i].title[l] : c[i].rule_id, "");
+	return pos;
+}
+
+void gui_results_show(HWND list, const struct cd_results *res, const struct cd_symptom_view *sv)
+{
+	enum cd_lang l = cd_get_lang();
+	size_t i;
+	int pos;
 	SendMessageW(list, WM_SETREDRAW, FALSE, 0);
 	ListView_DeleteAllItems(list);
 	for (i = 0; i < res->n; i++) {
@@ -106,6 +124,11 @@ void gui_results_show(HWND list, const struct cd_results *res)
 	}
 	if (!res->n)
 		add_row(list, 0, 1 + CD_SEV_INFO, (LPARAM)-1, gui_severity_text(CD_SEV_INFO), cd_tr(S_GUI_NOTHING_FOUND), "");
+	pos = res->n ? (int)res->n : 1;
+	if (sv) {
+		pos = add_causes(list, pos, GROUP_RULED_OUT, cd_tr(S_GUI_RULED_OUT), sv->ruled_out, sv->nruled_out);
+		add_causes(list, pos, GROUP_UNCHECKED, cd_tr(S_GUI_UNCHECKED), sv->unchecked, sv->nunchecked);
+	}
 	if (res->n)
 		ListView_SetItemState(list, 0, LVIS_SELECTED | LVIS_FOCUSED, LVIS_SELECTED | LVIS_FOCUSED);
 	SendMessageW(list, WM_SETREDRAW, TRUE, 0);

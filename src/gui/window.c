@@ -196,7 +196,7 @@ void gui_show_scan(struct gui_scan_out *o)
 	} else {
 		const struct cd_results *r = &g.last.sr.res;
 		g.state = GUI_DONE;
-		gui_results_show(list, r);
+		gui_results_show(list, r, g.last.sr.sv.id ? &g.last.sr.sv : NULL);
 		if (r->n)
 			msg = cd_aprintf(cd_tr(S_GUI_DONE), (unsigned)r->counts[CD_SEV_ERROR],
 					 (unsigned)r->counts[CD_SEV_WARNING], (unsigned)r->counts[CD_SEV_INFO]);

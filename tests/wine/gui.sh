@@ -94,6 +94,7 @@ check "the window closes and the program ends" bash -c "! kill -0 $GUI_PID 2>/de
 # `cadoctor scan --symptom` does. The XTX finding is no cause of a locked
 # PIN: with that symptom it must not be listed.
 CADOCTOR_LANG=zh wine "$BIN/cadoctor.exe" scan --offline --symptom pin_locked --json >"$WORK/cli-sym.json" 2>/dev/null
+CADOCTOR_LANG=zh wine "$BIN/cadoctor.exe" scan --offline --symptom pin_locked >"$WORK/cli-sym.txt" 2>/dev/null
 CADOCTOR_LANG=zh wine "$GUI" --offline --symptom pin_locked >"$WORK/gui2.log" 2>&1 &
 GUI_PID=$!
 wine "$DRV" wait 60 text 1004 scan 240 list >"$WORK/sym.txt" 2>"$WORK/driver-sym.err"
@@ -104,8 +105,20 @@ import json, sys
 cli = json.load(open(sys.argv[1]))
 rows = [l.rstrip('\n').split('\t') for l in open(sys.argv[2], encoding='utf-8').readlines()[1:] if l.strip()]
 want = [f['title']['zh-CN'] for f in cli['findings']]
-got = [r[1] for r in rows if r[0] != '提示' or r[1] != '没有发现问题']
+got = [r[1] for r in rows if r[0] not in ('已排除', '未检查') and (r[0] != '提示' or r[1] != '没有发现问题')]
 if want or got != want:
+    print('expected', want, '\ngot', got); sys.exit(1)
+PY
+# ... and, in a group of their own, the causes checked and ruled out, as the
+# console report of scan --symptom lists them (same titles, same order).
+check "the list shows the causes ruled out, as scan --symptom prints them" $PY - "$WORK/cli-sym.txt" "$WORK/sym.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding='utf-8', errors='replace').read().replace('\r', '')
+part = text.split('已检查并排除的原因:', 1)
+want = re.findall(r'^  - (.*?)  \([\w.]+\)$', part[1].split('\n\n')[0].split('未能检查的原因')[0], re.M) if len(part) > 1 else []
+rows = [l.rstrip('\n').split('\t') for l in open(sys.argv[2], encoding='utf-8').readlines()[1:] if l.strip()]
+got = [r[1] for r in rows if r[0] == '已排除']
+if not want or got != want:
     print('expected', want, '\ngot', got); sys.exit(1)
 PY
 check "the XTX finding is not listed for that symptom" bash -c "! grep -q '证书应用环境' '$WORK/sym.txt'"
