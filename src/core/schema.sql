@@ -250,7 +250,8 @@ CREATE TABLE browser_policies (
   scope TEXT,           -- "machine" or "user" (mandatory), "recommended" (a default the user may change)
   policy TEXT,          -- policy name, e.g. ExtensionInstallForcelist
   value TEXT,           -- value (JSON for lists and dictionaries)
-  source TEXT           -- registry key or policy file
+  source TEXT,          -- registry key or policy file
+  user TEXT             -- OS user whose own (HKCU) policy it is and to whose profiles alone it applies, NULL for machine-wide
 );
 
 -- @table native_hosts: Native messaging hosts registered for browsers.
