@@ -6,7 +6,6 @@
  * handled the token, and a second province's edition hides in another
  * user's hive. */
 #include <windows.h>
-#include <sddl.h>
 #include <stdlib.h>
 #include <string.h>
 
