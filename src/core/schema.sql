@@ -133,8 +133,8 @@ CREATE TABLE tokens (
 
 -- @table certificates: X.509 certificates in stores, on tokens and in files.
 CREATE TABLE certificates (
-  source TEXT,          -- "store" (Windows CryptoAPI), "profile_file" (another user's MY store file, read when elevated), "pkcs11", "file", "nss"
-  location TEXT,        -- store name (CurrentUser\MY; USER\MY for profile_file), token label or file path
+  source TEXT,          -- "store" (Windows CryptoAPI), "profile_file" (another user's MY store file, read when elevated), "profile_registry" (a MY certificate held in another user's registry, their hive read when elevated), "pkcs11", "file", "nss"
+  location TEXT,        -- store name (CurrentUser\MY; USER\MY for profile_file and profile_registry), token label or file path
   user TEXT,            -- owning user for per-user stores
   subject TEXT,         -- subject, RFC 2253 order, UTF-8
   subject_cn TEXT,      -- subject common name
@@ -250,7 +250,8 @@ CREATE TABLE browser_policies (
   scope TEXT,           -- "machine" or "user" (mandatory), "recommended" (a default the user may change)
   policy TEXT,          -- policy name, e.g. ExtensionInstallForcelist
   value TEXT,           -- value (JSON for lists and dictionaries)
-  source TEXT           -- registry key or policy file
+  source TEXT,          -- registry key or policy file
+  user TEXT             -- OS user whose own (HKCU) policy it is and to whose profiles alone it applies, NULL for machine-wide
 );
 
 -- @table native_hosts: Native messaging hosts registered for browsers.

@@ -21,8 +21,9 @@
  * error (no real policy is that deep; the walk over the registry recurses).
  *
  * Software\Policies is read in the machine's native view, where Group Policy
- * writes it. Only the current user's HKCU is read: other users' policy
- * hives are not loaded unless they are logged on. */
+ * writes it. HKCU policies are the current user's and, through their hives
+ * (loaded for the read when they are not logged on, which needs an elevated
+ * process), every other user's; rows name the user they apply to. */
 #include <windows.h>
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@
 #include "../core/util.h"
 #include "../platform/platform.h"
 #include "browser.h"
+#include "win32_profiles.h"
 #include "win32_reg.h"
 
 #define APP_PATHS_FIREFOX "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\App Paths\\firefox.exe"
@@ -60,6 +62,7 @@ struct walk {
 	HKEY root;
 	enum cd_reg_view view;
 	int firefox;
+	const char *user; /* whose HKCU policies these are, NULL for HKLM */
 };
 
 static void bad_value(const struct walk *w, const char *sub, const char *value, cd_err e, const char *what)
@@ -247,6 +250,7 @@ static void policy_row(const struct walk *w, const char *browser, const char *sc
 	cd_row_text(&r, "policy", policy);
 	cd_row_text(&r, "value", cJSON_IsString(v) ? v->valuestring : printed);
 	cd_row_text(&r, "source", source);
+	cd_row_text(&r, "user", w->user);
 	if (cd_row_insert(w->ctx->facts, &r))
 		cd_probe_error(w->ctx, source ? source : sub, CD_ERR_SQL, "cannot store a browser_policies row");
 	free(source);
@@ -343,36 +347,70 @@ static char *firefox_dir(struct cd_probe_ctx *ctx, const enum cd_reg_view *views
 	return NULL;
 }
 
+/* The policies of one browser in one policy root (HKLM, HKCU or another
+ * user's hive under HKU, prefix its key there). */
+static void browser_places(struct walk *w, size_t p, const char *prefix, const char *scope)
+{
+	char *key = prefix ? cd_aprintf("%s\\%s", prefix, places[p].key) : cd_strdup(places[p].key);
+	char *rec;
+	if (!key)
+		return;
+	w->firefox = places[p].firefox;
+	policies_under(w, places[p].browser, scope, key);
+	if (!places[p].firefox) {
+		rec = cd_aprintf("%s\\Recommended", key);
+		if (rec)
+			policies_under(w, places[p].browser, "recommended", rec);
+		free(rec);
+	}
+	free(key);
+}
+
+/* Another user's own policies (cd_win_other_hives): they apply to that
+ * user's browsers only. */
+static void other_user(struct cd_probe_ctx *ctx, const char *sid, const char *user,
+		       const char *hive, const char *file, void *ud)
+{
+	struct walk w;
+	size_t p;
+	(void)sid;
+	(void)file;
+	w.ctx = ctx;
+	w.root = HKEY_USERS;
+	w.view = *(const enum cd_reg_view *)ud;
+	w.user = user;
+	for (p = 0; p < sizeof(places) / sizeof(places[0]); p++)
+		browser_places(&w, p, hive, "user");
+}
+
 static cd_err collect_policies(struct cd_probe_ctx *ctx)
 {
 	enum cd_reg_view views[2];
 	int nv;
 	size_t p;
-	char *ff;
+	char *ff, *me;
 
 	/* The registry read here is this machine's, not a mounted system's. */
 	if (!cd_probe_is_live(ctx))
 		return CD_ERR_UNSUPPORTED;
 	nv = cd_reg_views(views);
+	me = cd_win_current_user();
 	for (p = 0; p < sizeof(places) / sizeof(places[0]); p++) {
 		/* Machine policies first: they win over the user's. */
 		struct walk w;
 		int r;
 		for (r = 0; r < 2; r++) {
-			char *rec;
 			w.ctx = ctx;
 			w.root = r ? HKEY_CURRENT_USER : HKEY_LOCAL_MACHINE;
 			w.view = views[0];
-			w.firefox = places[p].firefox;
-			policies_under(&w, places[p].browser, r ? "user" : "machine", places[p].key);
-			if (places[p].firefox)
-				continue;
-			rec = cd_aprintf("%s\\Recommended", places[p].key);
-			if (rec)
-				policies_under(&w, places[p].browser, "recommended", rec);
-			free(rec);
+			w.user = r ? me : NULL;
+			browser_places(&w, p, NULL, r ? "user" : "machine");
 		}
 	}
+	free(me);
+	/* Every other user's HKCU policies (loaded for the read when they
+	 * are not logged on): each applies to that user's profiles only. */
+	cd_win_other_hives(ctx, "browser policies", other_user, &views[0]);
 	/* Firefox also reads distribution\policies.json next to firefox.exe;
 	 * registry policies win where both set one. */
 	ff = firefox_dir(ctx, views, nv);

@@ -9,7 +9,11 @@
  * logged on (CryptoAPI opens only the current user's store), are read from
  * the files in their profiles, %APPDATA%\Microsoft\SystemCertificates\My\
  * Certificates\<SHA1>, by certser.c: source "profile_file", location
- * "<user>\MY", with the key provider info the file holds.
+ * "<user>\MY", with the key provider info the file holds. Certificates
+ * their registry holds (HKCU\Software\Microsoft\SystemCertificates\My\
+ * Certificates\<SHA1>, value "Blob", the same element format: older or
+ * roaming set-ups keep them there) are read from their hive, loaded for the
+ * read when they are not logged on: source "profile_registry".
  *
  * Only the system stores are opened, read-only and only when they exist. The
  * "UserDS" store (the user's certificates in Active Directory) is NOT opened:
@@ -27,6 +31,7 @@
 #include "../platform/win32_util.h"
 #include "certser.h"
 #include "win32_profiles.h"
+#include "win32_reg.h"
 #include "x509.h"
 
 #define MAX_PROV_INFO ((DWORD)1 << 16) /* bigger key provider info is not read */
@@ -120,12 +125,42 @@ static void read_store(struct cd_probe_ctx *ctx, DWORD where, const char *locati
 #define USER_CERT_DIR "AppData\\Roaming\\Microsoft\\SystemCertificates\\My\\Certificates"
 #define MAX_CERT_FILE ((size_t)1 << 20)
 
-/* One serialized certificate file of another user's MY store. */
-static void cert_file(struct cd_probe_ctx *ctx, const char *user, const char *location, const char *path)
+/* One serialized certificate store element of another user's MY store:
+ * a file (source "profile_file") or a registry "Blob" (source
+ * "profile_registry"); where names it in messages. */
+static void cert_element(struct cd_probe_ctx *ctx, const char *user, const char *location,
+			 const char *source, const char *where, const unsigned char *data, size_t len)
 {
 	struct cd_cert_element el;
 	struct cd_x509 x;
 	struct cd_row row;
+
+	memset(&x, 0, sizeof(x));
+	cd_cert_element_parse(data, len, &el);
+	if (el.cert)
+		cd_x509_parse(el.cert, el.cert_len, &x);
+	else
+		x.parse_error = cd_aprintf("not a certificate store element: %s", el.error ? el.error : "?");
+	/* A damaged key provider info does not hide the certificate. */
+	if (el.cert && el.error)
+		cd_probe_error(ctx, where, CD_ERR_PARSE, "damaged certificate element: %s", el.error);
+	cd_row_init(&row, "certificates");
+	cd_row_text(&row, "source", source);
+	cd_row_text(&row, "location", location);
+	cd_row_text(&row, "user", user);
+	cd_x509_fill_row(&x, &row);
+	cd_row_text(&row, "provider", el.provider);
+	cd_row_text(&row, "container", el.container);
+	cd_row_int(&row, "has_private_key", el.has_key_prov_info);
+	if (cd_row_insert(ctx->facts, &row))
+		cd_probe_error(ctx, where, CD_ERR_SQL, "cannot store a certificate row");
+	cd_x509_release(&x);
+	cd_cert_element_release(&el);
+}
+
+/* One serialized certificate file of another user's MY store. */
+static void cert_file(struct cd_probe_ctx *ctx, const char *user, const char *location, const char *path)
+{
 	char *data = NULL;
 	size_t len = 0;
 	cd_err e = cd_read_file(path, MAX_CERT_FILE, &data, &len);
@@ -135,27 +170,7 @@ static void cert_file(struct cd_probe_ctx *ctx, const char *user, const char *lo
 		free(data);
 		return;
 	}
-	memset(&x, 0, sizeof(x));
-	cd_cert_element_parse((const unsigned char *)data, len, &el);
-	if (el.cert)
-		cd_x509_parse(el.cert, el.cert_len, &x);
-	else
-		x.parse_error = cd_aprintf("not a certificate store element: %s", el.error ? el.error : "?");
-	/* A damaged key provider info does not hide the certificate. */
-	if (el.cert && el.error)
-		cd_probe_error(ctx, path, CD_ERR_PARSE, "damaged certificate file: %s", el.error);
-	cd_row_init(&row, "certificates");
-	cd_row_text(&row, "source", "profile_file");
-	cd_row_text(&row, "location", location);
-	cd_row_text(&row, "user", user);
-	cd_x509_fill_row(&x, &row);
-	cd_row_text(&row, "provider", el.provider);
-	cd_row_text(&row, "container", el.container);
-	cd_row_int(&row, "has_private_key", el.has_key_prov_info);
-	if (cd_row_insert(ctx->facts, &row))
-		cd_probe_error(ctx, path, CD_ERR_SQL, "cannot store a certificate row");
-	cd_x509_release(&x);
-	cd_cert_element_release(&el);
+	cert_element(ctx, user, location, "profile_file", path, (const unsigned char *)data, len);
 	free(data);
 }
 
@@ -186,6 +201,82 @@ static void other_user(struct cd_probe_ctx *ctx, const char *user, const char *p
 	free(location);
 }
 
+#define USER_CERT_KEY "Software\\Microsoft\\SystemCertificates\\My\\Certificates"
+
+/* The "Blob" value of one registry-held certificate: a new buffer, or NULL
+ * with a probe error. */
+static unsigned char *read_blob(struct cd_probe_ctx *ctx, HKEY k, const char *where, DWORD *len)
+{
+	DWORD type = 0, n = 0;
+	unsigned char *buf;
+	LONG rc = RegQueryValueExW(k, L"Blob", NULL, &type, NULL, &n);
+	if (rc == ERROR_FILE_NOT_FOUND) {
+		cd_probe_error(ctx, where, CD_ERR_NOT_FOUND, "the certificate key has no Blob value");
+		return NULL;
+	}
+	if (rc != ERROR_SUCCESS || type != REG_BINARY || n == 0 || n > MAX_CERT_FILE) {
+		cd_probe_error(ctx, where, rc != ERROR_SUCCESS ? CD_ERR_IO : CD_ERR_PARSE,
+			       "the certificate's Blob value cannot be read (error %ld, type %lu, %lu bytes)",
+			       (long)rc, (unsigned long)type, (unsigned long)n);
+		return NULL;
+	}
+	buf = malloc(n);
+	if (buf && RegQueryValueExW(k, L"Blob", NULL, &type, buf, &n) == ERROR_SUCCESS)
+		*len = n;
+	else {
+		cd_probe_error(ctx, where, buf ? CD_ERR_IO : CD_ERR_NOMEM, "cannot read the certificate's Blob value");
+		free(buf);
+		buf = NULL;
+	}
+	return buf;
+}
+
+/* Another user's registry-held MY certificates (cd_win_other_hives):
+ * HKCU\Software\Microsoft\SystemCertificates\My\Certificates\<SHA1>,
+ * value "Blob", the same serialized element as the store files. */
+static void other_hive(struct cd_probe_ctx *ctx, const char *sid, const char *user,
+		       const char *hive, const char *file, void *ud)
+{
+	char *base = cd_aprintf("%s\\%s", hive, USER_CERT_KEY), *location = cd_aprintf("%s\\MY", user);
+	char **names = NULL;
+	size_t n = 0, i;
+	HKEY list = NULL;
+	cd_err e = base && location ? cd_reg_open(HKEY_USERS, base, CD_REG_VIEW_64, &list) : CD_ERR_NOMEM;
+	(void)sid;
+	(void)ud;
+	if (e == CD_OK)
+		e = cd_reg_subkeys(list, &names, &n);
+	if (e && e != CD_ERR_NOT_FOUND) {
+		char *where = cd_aprintf("HKU\\%s%s%s%s", base ? base : hive, file ? " (" : "",
+					 file ? file : "", file ? ")" : "");
+		cd_probe_error(ctx, where ? where : hive, e, "cannot list the user's registry certificates");
+		free(where);
+	}
+	for (i = 0; e == CD_OK && i < n; i++) {
+		char *where = cd_aprintf("HKU\\%s\\%s%s%s%s", base, names[i], file ? " (" : "",
+					 file ? file : "", file ? ")" : "");
+		HKEY k;
+		DWORD len = 0;
+		unsigned char *blob;
+		if (!where)
+			break;
+		if (cd_reg_open(list, names[i], CD_REG_VIEW_64, &k) == CD_OK) {
+			blob = read_blob(ctx, k, where, &len);
+			cd_reg_close(k);
+			if (blob)
+				cert_element(ctx, user, location, "profile_registry", where, blob, len);
+			free(blob);
+		} else {
+			cd_probe_error(ctx, where, CD_ERR_IO, "cannot open the certificate key");
+		}
+		free(where);
+	}
+	cd_free_list(names, n);
+	cd_reg_close(list);
+	free(base);
+	free(location);
+}
+
 static cd_err collect_certstore(struct cd_probe_ctx *ctx)
 {
 	wchar_t wuser[256 + 1];
@@ -201,6 +292,7 @@ static cd_err collect_certstore(struct cd_probe_ctx *ctx)
 		char *own = cd_win_own_profile();
 		cd_win_other_profiles(ctx, own, other_user, NULL);
 		free(own);
+		cd_win_other_hives(ctx, "registry certificates", other_hive, NULL);
 	}
 	free(user);
 	return CD_OK;

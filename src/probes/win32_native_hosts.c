@@ -5,7 +5,9 @@
  *
  * Each host is a key <root>\SOFTWARE\<browser>\NativeMessagingHosts\<name>
  * whose default value is the manifest's path. The browsers read HKCU (shared
- * by both views) and HKLM in both views, so that is what is read here. Every
+ * by both views) and HKLM in both views, so that is what is read here, and
+ * the HKCU of every other user (their hive, loaded for the read when they are
+ * not logged on), whose browsers read their own. Every
  * host is recorded, whatever its name: vendors name them per customer. */
 #include <windows.h>
 #include <cjson/cJSON.h>
@@ -16,6 +18,7 @@
 #include "../core/util.h"
 #include "../platform/platform.h"
 #include "../platform/win32_util.h"
+#include "win32_profiles.h"
 #include "win32_reg.h"
 
 #define MANIFEST_MAX ((size_t)1 << 20) /* manifests are a few hundred bytes */
@@ -140,7 +143,8 @@ static void read_manifest(struct cd_probe_ctx *ctx, struct host *h, const char *
 }
 
 static void one_host(struct cd_probe_ctx *ctx, HKEY root, const char *base, const char *name,
-		     enum cd_reg_view view, const char *browser, int firefox, int user_scope)
+		     enum cd_reg_view view, const char *browser, int firefox, int user_scope,
+		     const char *user)
 {
 	struct host h;
 	struct cd_row r;
@@ -184,6 +188,7 @@ static void one_host(struct cd_probe_ctx *ctx, HKEY root, const char *base, cons
 	cd_row_bool(&r, "host_exists", h.host_exists);
 	cd_row_text(&r, "allowed_origins", h.origins);
 	cd_row_text(&r, "error", h.error.len ? cd_buf_str(&h.error) : NULL);
+	cd_row_text(&r, "user", user_scope ? user : NULL);
 	if (cd_row_insert(ctx->facts, &r))
 		cd_probe_error(ctx, name, CD_ERR_SQL, "cannot store the native_hosts row");
 	cd_buf_release(&h.error);
@@ -193,29 +198,49 @@ static void one_host(struct cd_probe_ctx *ctx, HKEY root, const char *base, cons
 	free(sub);
 }
 
-static void hosts_under(struct cd_probe_ctx *ctx, HKEY root, enum cd_reg_view view, size_t hive,
-			int user_scope)
+/* The hosts of one browser under root\prefix (prefix NULL, or another
+ * user's hive under HKU); user is whose they are, for per-user ones. */
+static void hosts_under(struct cd_probe_ctx *ctx, HKEY root, const char *prefix,
+			enum cd_reg_view view, size_t hive, int user_scope, const char *user)
 {
 	HKEY k = NULL;
 	char **names = NULL;
 	size_t n = 0, i;
-	cd_err e = cd_reg_open(root, hives[hive].key, view, &k);
+	char *base = prefix ? cd_aprintf("%s\\%s", prefix, hives[hive].key) : cd_strdup(hives[hive].key);
+	cd_err e = base ? cd_reg_open(root, base, view, &k) : CD_ERR_NOMEM;
 	if (e == CD_OK)
 		e = cd_reg_subkeys(k, &names, &n);
 	cd_reg_close(k);
 	if (e) {
 		if (e != CD_ERR_NOT_FOUND) {
-			char *t = cd_reg_describe(root, hives[hive].key, view, NULL);
+			char *t = cd_reg_describe(root, base ? base : hives[hive].key, view, NULL);
 			cd_probe_error(ctx, t, e, "cannot list native messaging hosts: %s",
 				       cd_err_message(e));
 			free(t);
 		}
+		free(base);
 		return;
 	}
 	for (i = 0; i < n; i++)
-		one_host(ctx, root, hives[hive].key, names[i], view, hives[hive].browser,
-			 hives[hive].firefox, user_scope);
+		one_host(ctx, root, base, names[i], view, hives[hive].browser, hives[hive].firefox,
+			 user_scope, user);
 	cd_free_list(names, n);
+	free(base);
+}
+
+/* Another user's per-user hosts (cd_win_other_hives): HKCU\SOFTWARE is
+ * one key for both views, read in the machine's own view. */
+static void other_user(struct cd_probe_ctx *ctx, const char *sid, const char *user,
+		       const char *hive, const char *file, void *ud)
+{
+	enum cd_reg_view views[2];
+	size_t b;
+	(void)sid;
+	(void)file;
+	(void)ud;
+	cd_reg_views(views);
+	for (b = 0; b < sizeof(hives) / sizeof(hives[0]); b++)
+		hosts_under(ctx, HKEY_USERS, hive, views[0], b, 1, user);
 }
 
 static cd_err collect_native_hosts(struct cd_probe_ctx *ctx)
@@ -223,17 +248,24 @@ static cd_err collect_native_hosts(struct cd_probe_ctx *ctx)
 	enum cd_reg_view views[2];
 	int nviews = cd_reg_views(views), v;
 	size_t b;
+	char *me;
 
 	/* The registry read here is this machine's, not the mounted system's. */
 	if (!cd_probe_is_live(ctx))
 		return CD_ERR_UNSUPPORTED;
+	/* A per-user host serves only its user's profiles: rows say whose. */
+	me = cd_win_current_user();
 	for (b = 0; b < sizeof(hives) / sizeof(hives[0]); b++) {
 		/* HKCU\SOFTWARE is one key for both views: read once, in the
 		 * machine's own view. */
-		hosts_under(ctx, HKEY_CURRENT_USER, views[0], b, 1);
+		hosts_under(ctx, HKEY_CURRENT_USER, NULL, views[0], b, 1, me);
 		for (v = 0; v < nviews; v++)
-			hosts_under(ctx, HKEY_LOCAL_MACHINE, views[v], b, 0);
+			hosts_under(ctx, HKEY_LOCAL_MACHINE, NULL, views[v], b, 0, NULL);
 	}
+	free(me);
+	/* Other users' own registrations, when elevated also of those not
+	 * logged on: their browsers read them, not ours. */
+	cd_win_other_hives(ctx, "native messaging hosts", other_user, NULL);
 	return CD_OK;
 }
 
