@@ -295,8 +295,8 @@ static const struct data_table browsers_data[] = {
 	{"browser_profiles", "SELECT browser, user, profile_name, is_default, readable FROM main.browser_profiles"},
 	{"browser_extensions", "SELECT browser, user, ext_id, name, version, enabled, disable_reasons, location"
 			       " FROM main.browser_extensions"},
-	{"browser_policies", "SELECT browser, scope, policy, value FROM main.browser_policies"},
-	{"native_hosts", "SELECT browser, name, scope, manifest_ok, host_path, host_exists, error"
+	{"browser_policies", "SELECT browser, scope, user, policy, value FROM main.browser_policies"},
+	{"native_hosts", "SELECT browser, name, scope, user, manifest_ok, host_path, host_exists, error"
 			 " FROM main.native_hosts"},
 	{NULL, NULL},
 };
