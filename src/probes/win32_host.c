@@ -10,6 +10,7 @@
 #include "../core/util.h"
 #include "../platform/platform.h"
 #include "../platform/win32_util.h"
+#include "win32_profiles.h"
 #include "win32_reg.h"
 
 typedef LONG(WINAPI *rtl_get_version_fn)(OSVERSIONINFOW *);
@@ -28,21 +29,6 @@ static const char *arch_name(WORD a)
 	default:
 		return "unknown";
 	}
-}
-
-/* Elevated: the token of this process is an administrator's full token. */
-static int is_elevated(void)
-{
-	HANDLE tok;
-	TOKEN_ELEVATION te;
-	DWORD n = 0;
-	int r = 0;
-	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
-		return 0;
-	if (GetTokenInformation(tok, TokenElevation, &te, sizeof(te), &n))
-		r = te.TokenIsElevated != 0;
-	CloseHandle(tok);
-	return r;
 }
 
 static char *reg_str(HKEY root, const char *key, const char *value)
@@ -219,7 +205,7 @@ static cd_err collect_host(struct cd_probe_ctx *ctx)
 	cd_row_text(&r, "arch", arch_name(si.wProcessorArchitecture));
 	cd_row_text(&r, "process_arch", arch_name(psi.wProcessorArchitecture));
 	cd_row_text(&r, "hostname", hostname);
-	cd_row_int(&r, "elevated", is_elevated());
+	cd_row_int(&r, "elevated", cd_win_is_elevated());
 	cd_row_int(&r, "clock_utc", cd_now());
 	cd_row_text(&r, "tz_name", tz);
 	cd_row_int(&r, "tz_offset_min", -bias); /* Bias is UTC minus local */
