@@ -25,20 +25,6 @@ struct repair_out {
 	cJSON *doc;
 };
 
-static const char *state_text(const struct cd_plan_item *it)
-{
-	switch (it->state) {
-	case CD_PLAN_FORBIDDEN:
-		return cd_tr(S_REPAIR_STATE_FORBIDDEN);
-	case CD_PLAN_UNSUPPORTED:
-		return cd_tr(S_REPAIR_STATE_UNSUPPORTED);
-	case CD_PLAN_INVALID:
-		return cd_tr(S_REPAIR_STATE_INVALID);
-	default:
-		return NULL;
-	}
-}
-
 static const char *state_name(enum cd_plan_state s)
 {
 	return s == CD_PLAN_FORBIDDEN ? "forbidden" : s == CD_PLAN_UNSUPPORTED ? "unsupported"
@@ -58,7 +44,7 @@ static void print_plan(const struct cd_plan *p)
 	out_printf("\n");
 	for (i = 0; i < p->n; i++) {
 		const struct cd_plan_item *it = &p->v[i];
-		const char *st = state_text(it);
+		const char *st = cd_plan_state_text(it->state);
 		out_printf("  %2zu. %s\n      %s %s", i + 1, it->describe[l], cd_tr(S_REPAIR_FOR), it->rules);
 		if (it->needs_admin)
 			out_printf("; %s", cd_tr(S_REPAIR_NEEDS_ADMIN));

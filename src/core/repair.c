@@ -492,3 +492,17 @@ const char *cd_repair_result_text(const char *r)
 		return cd_tr(S_REPAIR_RESULT_SHOWN);
 	return cd_tr(S_REPAIR_RESULT_SKIPPED);
 }
+
+const char *cd_plan_state_text(enum cd_plan_state state)
+{
+	switch (state) {
+	case CD_PLAN_FORBIDDEN:
+		return cd_tr(S_REPAIR_STATE_FORBIDDEN);
+	case CD_PLAN_UNSUPPORTED:
+		return cd_tr(S_REPAIR_STATE_UNSUPPORTED);
+	case CD_PLAN_INVALID:
+		return cd_tr(S_REPAIR_STATE_INVALID);
+	default:
+		return NULL;
+	}
+}

@@ -163,4 +163,9 @@ int cd_repair_phase(const char *kind);
  * "shown", anything else: skipped), in the current language. */
 const char *cd_repair_result_text(const char *result);
 
+/* The user's words for why a planned action will not run (forbidden,
+ * unsupported here, invalid arguments), in the current language; NULL for
+ * an action that is ready. */
+const char *cd_plan_state_text(enum cd_plan_state state);
+
 #endif

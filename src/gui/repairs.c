@@ -51,16 +51,8 @@ static int ready_count(const struct cd_plan *p, int *admin)
 
 static const char *state_text(const struct cd_plan_item *it)
 {
-	switch (it->state) {
-	case CD_PLAN_FORBIDDEN:
-		return cd_tr(S_REPAIR_STATE_FORBIDDEN);
-	case CD_PLAN_UNSUPPORTED:
-		return cd_tr(S_REPAIR_STATE_UNSUPPORTED);
-	case CD_PLAN_INVALID:
-		return cd_tr(S_REPAIR_STATE_INVALID);
-	default:
-		return cd_tr(it->needs_admin ? S_GUI_PLAN_NEEDS_ADMIN : S_GUI_PLAN_READY);
-	}
+	const char *t = cd_plan_state_text(it->state);
+	return t ? t : cd_tr(it->needs_admin ? S_GUI_PLAN_NEEDS_ADMIN : S_GUI_PLAN_READY);
 }
 
 /* ---- the two dialogs: a list of (text, state) rows ---- */
