@@ -28,6 +28,7 @@ extern const struct cd_action_ops cd_act_win32_run_vendor_installer;
 extern const struct cd_action_ops cd_act_win32_browser_extension_policy;
 extern const struct cd_action_ops cd_act_win32_native_host_register;
 extern const struct cd_action_ops cd_act_win32_open_url;
+extern const struct cd_action_ops cd_act_win32_clock_sync;
 
 static const struct cd_action_ops *const actions[] = {
 	&cd_act_win32_registry_set,
@@ -43,6 +44,7 @@ static const struct cd_action_ops *const actions[] = {
 	&cd_act_win32_browser_extension_policy,
 	&cd_act_win32_native_host_register,
 	&cd_act_win32_open_url,
+	&cd_act_win32_clock_sync,
 	NULL,
 };
 

@@ -24,6 +24,9 @@
 #     same name, bytes and attributes (attrib); and a
 #     further run whose quarantined copy is changed before undo must make
 #     undo refuse to restore it (exit 1, "changed"), leaving the place empty.
+#   - with "Ran: C:\FILE TEXT" lines (FILE without spaces; a stand-in program an action runs
+#     appends its arguments to FILE): the dry run leaves FILE absent, and
+#     after repair --yes FILE has a line that is exactly TEXT.
 # A machine's catalog/ rows and test-only rules/*.rules are added to a copy
 # of rules/ that its scans and repairs use (machine_rules.sh).
 # Prints "wine_repair: N passed, N failed" (machines).
@@ -159,6 +162,20 @@ for m in "${machines[@]}"; do
   fault=$(sed -n 's/^Fault: *//p' "$dir/repair.txt" 2>/dev/null)
   IRREV=$(sed -n 's/^Irreversible: *//p' "$dir/repair.txt" 2>/dev/null)
   files=$(sed -n 's/^File: *//p' "$dir/repair.txt" 2>/dev/null)
+  ran=$(sed -n 's/^Ran: *//p' "$dir/repair.txt" 2>/dev/null)
+  # check_ran WHEN absent|present: each Ran: file not there, or with its line.
+  check_ran() {
+    local f t u
+    while read -r f t; do
+      [ -n "$f" ] || continue
+      u=$(winepath -u "$f")
+      if [ "$2" = absent ]; then
+        [ ! -e "$u" ] || fail "$1: $f exists (the program ran)"
+      else
+        tr -d '\r' <"$u" 2>/dev/null | grep -qxF -- "$t" || fail "$1: $f has no line \"$t\" (the program did not run so)"
+      fi
+    done <<<"$ran"
+  }
   machine_rules "$dir" "$SRC" "$out" || fail "cannot build the machine's rules"
   rules=("${RULES_OPT[@]}")
   journal=$(winepath -u 'C:\ProgramData')/cadoctor/journal.db
@@ -202,6 +219,7 @@ for m in "${machines[@]}"; do
   for r in $cleared; do grep -q "for $r" "$out/dry.txt" || fail "dry run does not plan for $r"; done
   export_reg "$out/dry.reg" && cmp -s "$out/before.reg" "$out/dry.reg" || fail "dry run changed the registry (diff $out/before.reg $out/dry.reg)"
   check_files "dry run" present
+  check_ran "dry run" absent
 
   # 2. Apply, re-scan.
   "$WINE" "$EXE" repair --offline --yes "${rules[@]}" >"$out/apply.txt" 2>"$out/apply.err"
@@ -217,6 +235,7 @@ for m in "${machines[@]}"; do
   done
   export_reg "$out/applied.reg"
   check_files "repair --yes" absent
+  check_ran "repair --yes" present
   while IFS= read -r f; do
     [ -n "$f" ] || continue
     q=$(quarantined "$journal" "$f" "${fhash[$f]}" 2>>"$out/files.err") || { fail "repair --yes: $(tail -1 "$out/files.err")"; continue; }
