@@ -8,40 +8,6 @@
 set -eu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cat >"$tmp/svc.c" <<'C'
-#include <windows.h>
-static SERVICE_STATUS_HANDLE h;
-static SERVICE_STATUS st;
-static HANDLE stop_ev;
-static DWORD WINAPI handler(DWORD c, DWORD t, void *e, void *x)
-{
-	(void)t; (void)e; (void)x;
-	if (c == SERVICE_CONTROL_STOP) {
-		st.dwCurrentState = SERVICE_STOP_PENDING;
-		SetServiceStatus(h, &st);
-		SetEvent(stop_ev);
-	}
-	return NO_ERROR;
-}
-static void WINAPI svc_main(DWORD argc, wchar_t **argv)
-{
-	(void)argc; (void)argv;
-	stop_ev = CreateEventW(NULL, TRUE, FALSE, NULL);
-	h = RegisterServiceCtrlHandlerExW(L"W32Time", handler, NULL);
-	st.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
-	st.dwControlsAccepted = SERVICE_ACCEPT_STOP;
-	st.dwCurrentState = SERVICE_RUNNING;
-	SetServiceStatus(h, &st);
-	WaitForSingleObject(stop_ev, INFINITE);
-	st.dwCurrentState = SERVICE_STOPPED;
-	SetServiceStatus(h, &st);
-}
-int main(void)
-{
-	SERVICE_TABLE_ENTRYW t[] = {{L"W32Time", svc_main}, {NULL, NULL}};
-	return !StartServiceCtrlDispatcherW(t);
-}
-C
 cat >"$tmp/w32tm.c" <<'C'
 #include <stdio.h>
 int main(int argc, char **argv)
@@ -57,7 +23,7 @@ int main(int argc, char **argv)
 }
 C
 sys="$WINEPREFIX/drive_c/windows/system32"
-x86_64-w64-mingw32-gcc -O2 -s -o "$sys/cdtestw32time.exe" "$tmp/svc.c"
+x86_64-w64-mingw32-gcc -O2 -s -DSERVICE_NAME='L"W32Time"' -o "$sys/cdtestw32time.exe" ../../standin_service.c
 x86_64-w64-mingw32-gcc -O2 -s -o "$sys/w32tm.exe" "$tmp/w32tm.c"
 "${WINE:-wine}" sc create W32Time binPath= 'C:\windows\system32\cdtestw32time.exe' start= disabled DisplayName= 'Windows Time'
 "${WINE:-wine}" reg add 'HKLM\SYSTEM\CurrentControlSet\Services\W32Time\Parameters' /v Type /t REG_SZ /d NoSync /f
